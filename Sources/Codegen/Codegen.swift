@@ -1,0 +1,2 @@
+// Placeholder until Codegen lands.
+import Symbolic

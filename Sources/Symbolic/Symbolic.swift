@@ -1,0 +1,2 @@
+// Placeholder until the Symbolic core lands.
+import ExprParse
