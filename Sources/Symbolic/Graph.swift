@@ -1,0 +1,107 @@
+import ExprParse
+
+/// The index of a node in a `Graph`. Children always have smaller ids than their parents, so
+/// ascending id order is a topological order and every pass over the graph is a loop.
+public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let index: Int32
+    public init(_ index: Int) { self.index = Int32(truncatingIfNeeded: index) }
+    public var int: Int { Int(index) }
+    public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.index < rhs.index }
+    public var description: String { "%\(index)" }
+}
+
+/// The shape of a node's value. Only scalars exist today; vectors and matrices with NumPy
+/// broadcasting come later, which is why the shape is stored on every node rather than assumed.
+public enum Shape: Hashable, Sendable {
+    case scalar
+}
+
+/// One operation applied to earlier nodes.
+public struct Node: Hashable, Sendable {
+    public let op: Op
+    public let children: [NodeID]
+    public let shape: Shape
+
+    public init(op: Op, children: [NodeID], shape: Shape = .scalar) {
+        self.op = op
+        self.children = children
+        self.shape = shape
+    }
+}
+
+/// A hash-consed expression DAG: an arena of nodes addressed by `NodeID`.
+///
+/// `intern` stores each distinct `(op, children)` once, so structurally equal expressions are
+/// the same id (common subexpressions are shared for free) and equality is an integer compare.
+/// The arena is a class because every pass (building, differentiating, simplifying) appends to
+/// the one shared arena, and rules written as math (`x * y`) need to reach it.
+public final class Graph {
+    public private(set) var nodes: [Node] = []
+    private var memo: [Node: NodeID] = [:]
+    /// A structural hash of each node, stable across runs; canonical ordering of sums and
+    /// products sorts on it, so the order never depends on the order nodes were created in.
+    public private(set) var structuralHash: [UInt64] = []
+    /// Whether the node's value depends on no variable (it is a constant expression).
+    public private(set) var isConstant: [Bool] = []
+
+    public init() {}
+
+    public var count: Int { nodes.count }
+
+    public subscript(id: NodeID) -> Node { nodes[id.int] }
+
+    /// The node for `(op, children)`, creating it if it does not exist yet.
+    public func intern(_ op: Op, _ children: [NodeID]) -> NodeID {
+        let node = Node(op: op, children: children)
+        if let existing = memo[node] { return existing }
+        assert(children.allSatisfy { $0.int < nodes.count }, "children must precede their parent")
+        let id = NodeID(nodes.count)
+        nodes.append(node)
+        memo[node] = id
+        var hash = op.hashSeed
+        var constant = op.isLeafConstant
+        if case .variable = op { constant = false }
+        for child in children {
+            hash = (hash ^ structuralHash[child.int]) &* 0x100000001b3
+            hash = hash ^ (hash >> 29)
+            constant = constant && isConstant[child.int]
+        }
+        structuralHash.append(hash)
+        isConstant.append(op.isOperation ? constant : op.isLeafConstant)
+        return id
+    }
+
+    // MARK: - Leaves
+
+    public func number(_ value: Number) -> NodeID { intern(.number(value), []) }
+    public func integer(_ value: Int64) -> NodeID { number(Number(value)) }
+    public func rational(_ numerator: Int64, _ denominator: Int64) -> NodeID {
+        number(Rational(numerator, denominator).map(Number.rational) ?? .real(Double(numerator) / Double(denominator)))
+    }
+    public func variable(_ name: String) -> NodeID { intern(.variable(name), []) }
+    public func constant(_ constant: NamedConstant) -> NodeID { intern(.constant(constant), []) }
+
+    /// The numeric value of a number node.
+    public func numberValue(_ id: NodeID) -> Number? {
+        if case .number(let n) = self[id].op { return n }
+        return nil
+    }
+
+    public func isNumber(_ id: NodeID, _ value: Number) -> Bool { numberValue(id) == value }
+
+    /// Ids of every node reachable from `roots`, ascending (so children come first).
+    public func reachable(from roots: [NodeID], stoppingAt stop: (NodeID) -> Bool = { _ in false }) -> [NodeID] {
+        var seen = [Bool](repeating: false, count: nodes.count)
+        var stack = roots
+        var result: [NodeID] = []
+        while let id = stack.popLast() {
+            if seen[id.int] { continue }
+            seen[id.int] = true
+            result.append(id)
+            if stop(id) { continue }
+            for child in nodes[id.int].children where !seen[child.int] { stack.append(child) }
+        }
+        result.sort()
+        return result
+    }
+}

@@ -1,0 +1,174 @@
+import ExprParse
+import Foundation
+
+/// Every operation a graph node can hold: the one op table.
+///
+/// For each case, this file and `Op+Derivative.swift` keep its facts side by side: name, arity,
+/// numeric evaluation, and local partial derivatives. Switches over `Op` and `Function` are
+/// exhaustive with no `default`, so adding an op (or a `Function` in ExprParse) is a compile
+/// error in every layer until each of them knows it.
+///
+/// Two families share the table. The *structural* ops `sub`, `div` and `neg` appear only in
+/// graphs built as the user wrote them (and in adjoints); the *canonical* form produced by
+/// `Simplifier` uses only n-ary `add`/`mul`, `pow` and functions, like SymPy's Add/Mul/Pow.
+public enum Op: Hashable, Sendable {
+    /// An exact or floating-point constant.
+    case number(Number)
+    /// `pi` or `e`, kept symbolic so that they print by name and stay exact.
+    case constant(NamedConstant)
+    /// An input of the program.
+    case variable(String)
+    /// Sum of two or more children.
+    case add
+    /// `a - b`.
+    case sub
+    /// Product of two or more children.
+    case mul
+    /// `a / b`.
+    case div
+    /// `-a`.
+    case neg
+    /// `a ^ b`.
+    case pow
+    /// A built-in function of the language (`Function.pow` never appears: it becomes `.pow`).
+    case function(Function)
+
+    /// Ops used by tests that iterate over the whole table.
+    public static var representatives: [Op] {
+        [.number(.one), .constant(.pi), .constant(.e), .variable("x"), .add, .sub, .mul, .div, .neg, .pow]
+            + Function.allCases.filter { $0 != .pow }.map(Op.function)
+    }
+
+    /// Short name used in staged listings and graph labels.
+    public var name: String {
+        switch self {
+        case .number(let n): return n.description
+        case .constant(let c): return c.name
+        case .variable(let v): return v
+        case .add: return "add"
+        case .sub: return "sub"
+        case .mul: return "mul"
+        case .div: return "div"
+        case .neg: return "neg"
+        case .pow: return "pow"
+        case .function(let f): return f.name
+        }
+    }
+
+    /// The number of children, or `nil` for the n-ary `add` and `mul`.
+    public var arity: Int? {
+        switch self {
+        case .number, .constant, .variable: return 0
+        case .add, .mul: return nil
+        case .sub, .div, .pow: return 2
+        case .neg: return 1
+        case .function(let f): return f.arity
+        }
+    }
+
+    /// Whether the node computes something (as opposed to a leaf).
+    public var isOperation: Bool {
+        switch self {
+        case .number, .constant, .variable: return false
+        case .add, .sub, .mul, .div, .neg, .pow, .function: return true
+        }
+    }
+
+    var isLeafConstant: Bool {
+        switch self {
+        case .number, .constant: return true
+        case .variable, .add, .sub, .mul, .div, .neg, .pow, .function: return false
+        }
+    }
+
+    /// A run-independent seed for `Graph.structuralHash` (Swift's `Hasher` is randomised per
+    /// process, and canonical order must not change between runs).
+    var hashSeed: UInt64 {
+        func fnv(_ text: String) -> UInt64 {
+            var h: UInt64 = 0xcbf29ce484222325
+            for byte in text.utf8 { h = (h ^ UInt64(byte)) &* 0x100000001b3 }
+            return h
+        }
+        switch self {
+        case .number(let n):
+            switch n {
+            case .rational(let r): return fnv("q\(r.numerator)/\(r.denominator)")
+            case .real(let d): return fnv("r\(d.bitPattern)")
+            }
+        case .constant(let c): return fnv("c" + c.name)
+        case .variable(let v): return fnv("v" + v)
+        default: return fnv("o" + name)
+        }
+    }
+
+    // MARK: - Evaluation
+
+    /// The op applied to already evaluated children, with IEEE semantics for domain errors
+    /// (`ln(-1)` is NaN, `1/0` is inf): evaluation never traps.
+    public func evaluate(_ args: [Double]) -> Double {
+        switch self {
+        case .number(let n): return n.doubleValue
+        case .constant(let c): return c.value
+        case .variable: return .nan
+        case .add: return args.reduce(0, +)
+        case .sub: return args[0] - args[1]
+        case .mul: return args.reduce(1, *)
+        case .div: return args[0] / args[1]
+        case .neg: return -args[0]
+        case .pow: return Foundation.pow(args[0], args[1])
+        case .function(let f): return f.evaluate(args[0], args.count > 1 ? args[1] : 0)
+        }
+    }
+}
+
+extension Function {
+    /// Numeric value of the function at `x` (and `y` for the binary ones).
+    ///
+    /// Kinked functions follow the documented conventions: sign(0) = 0 and step(0) = 0, so that
+    /// abs'(0) = sign(0) = 0 and relu'(0) = step(0) = 0. NaN propagates through every one of
+    /// them, as it does through NumPy's `maximum`, `sign` and `heaviside`.
+    public func evaluate(_ x: Double, _ y: Double = 0) -> Double {
+        switch self {
+        case .ln: return Foundation.log(x)
+        case .log2: return Foundation.log2(x)
+        case .log10: return Foundation.log10(x)
+        case .exp: return Foundation.exp(x)
+        case .sqrt: return x.squareRoot()
+        case .sin: return Foundation.sin(x)
+        case .cos: return Foundation.cos(x)
+        case .tan: return Foundation.tan(x)
+        case .asin: return Foundation.asin(x)
+        case .acos: return Foundation.acos(x)
+        case .atan: return Foundation.atan(x)
+        case .sinh: return Foundation.sinh(x)
+        case .cosh: return Foundation.cosh(x)
+        case .tanh: return Foundation.tanh(x)
+        case .sigmoid:
+            // Split on the sign so exp never overflows: both branches are exact rearrangements.
+            if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
+            let t = Foundation.exp(x)
+            return t / (1 + t)
+        case .relu: return x.isNaN ? x : (x > 0 ? x : 0)
+        case .abs: return Swift.abs(x)
+        case .softplus:
+            // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): no overflow for large x.
+            return x.isNaN ? x : Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+        case .sign: return x.isNaN ? x : (x > 0 ? 1 : (x < 0 ? -1 : 0))
+        case .step: return x.isNaN ? x : (x > 0 ? 1 : 0)
+        case .max: return x.isNaN || y.isNaN ? .nan : (x >= y ? x : y)
+        case .min: return x.isNaN || y.isNaN ? .nan : (x <= y ? x : y)
+        case .pow: return Foundation.pow(x, y)
+        }
+    }
+
+    /// Whether the function has a kink where its derivative takes a convention (reported by
+    /// evaluation when a point lands exactly on it).
+    public var hasKink: Bool {
+        switch self {
+        case .relu, .abs, .max, .min, .sign, .step: return true
+        case .ln, .log2, .log10, .exp, .sqrt, .sin, .cos, .tan, .asin, .acos, .atan,
+             .sinh, .cosh, .tanh, .sigmoid, .softplus, .pow:
+            return false
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import ExprParse
+
+/// Prints graph nodes as infix text in any `Dialect`, with minimal parentheses.
+///
+/// Named nodes (stages, inputs, adjoints, hoisted temporaries) print as their names, so the
+/// same printer writes both one-op staged lines and whole closed forms. It walks the DAG
+/// bottom-up in id order, never recursively. Canonical forms get the usual notation back:
+/// negative terms print as subtraction, negative powers as denominators, `x^(1/2)` as
+/// `sqrt(x)`, and a leading negative term swaps with a positive one (`1 - sigmoid(x)`).
+public struct Printer<D: Dialect> {
+    public let graph: Graph
+    public let dialect: D
+
+    public init(_ graph: Graph, _ dialect: D) {
+        self.graph = graph
+        self.dialect = dialect
+    }
+
+    /// `root` as text; nodes in `names` (other than `root` itself) print as their names.
+    /// - Parameter literalRoot: print the root's own op as written (`x^-1` stays a power), as a
+    ///   staged equation must show the op it performs.
+    public func render(_ root: NodeID, names: [NodeID: String] = [:], literalRoot: Bool = false) -> String {
+        printed(root, names: names, literalRoot: literalRoot).text
+    }
+
+    public func printed(_ root: NodeID, names: [NodeID: String] = [:], literalRoot: Bool = false) -> Printed {
+        let order = graph.reachable(from: [root]) { $0 != root && names[$0] != nil }
+        var memo: [NodeID: Printed] = [:]
+        for id in order {
+            if id != root, let name = names[id] {
+                memo[id] = Printed(name, Printed.Level.atom)
+            } else {
+                memo[id] = node(id, memo, names, sugar: !(literalRoot && id == root))
+            }
+        }
+        return memo[root] ?? Printed("?", Printed.Level.atom)
+    }
+
+    /// Upper bound on the characters `render` would produce (saturating), so callers can refuse
+    /// to expand a shared DAG into an exponentially long tree.
+    public func expandedSize(_ root: NodeID, names: [NodeID: String] = [:]) -> Int {
+        let order = graph.reachable(from: [root]) { $0 != root && names[$0] != nil }
+        var size: [NodeID: Int] = [:]
+        for id in order {
+            if id != root, let name = names[id] { size[id] = name.count; continue }
+            let node = graph[id]
+            var total = 8 + node.op.name.count
+            for child in node.children {
+                let (sum, overflow) = total.addingReportingOverflow(size[child] ?? 1)
+                total = overflow ? Int.max / 2 : Swift.min(sum, Int.max / 2)
+            }
+            size[id] = total
+        }
+        return size[root] ?? 1
+    }
+
+    // MARK: - Nodes
+
+    private func node(_ id: NodeID, _ memo: [NodeID: Printed], _ names: [NodeID: String], sugar: Bool) -> Printed {
+        let node = graph[id]
+        func child(_ i: Int) -> Printed { memo[node.children[i]] ?? Printed("?", Printed.Level.atom) }
+        switch node.op {
+        case .number(let n):
+            return n.isNegative ? Printed("-" + dialect.number(-n).wrapped(below: Printed.Level.power), Printed.Level.unary) : dialect.number(n)
+        case .constant(let c):
+            return dialect.constant(c)
+        case .variable(let v):
+            return dialect.variable(v)
+        case .add:
+            return sum(node.children, memo, names)
+        case .sub:
+            return Printed(child(0).wrapped(below: Printed.Level.sum) + " - " + child(1).wrapped(below: Printed.Level.product), Printed.Level.sum)
+        case .mul:
+            return product(node.children, memo, names, sugar: sugar).signed
+        case .div:
+            return dialect.quotient(child(0), child(1))
+        case .neg:
+            return Printed("-" + child(0).wrapped(below: Printed.Level.unary), Printed.Level.unary)
+        case .pow:
+            if sugar, let power = sugaredPower(node.children[0], node.children[1], memo) { return power }
+            return dialect.power(child(0), child(1))
+        case .function(let f):
+            return dialect.call(f, node.children.map { (memo[$0] ?? Printed("?", Printed.Level.atom)).text })
+        }
+    }
+
+    /// `x^(1/2)` as `sqrt(x)`, `x^-n` as `1/x^n`; nil when no sugar applies.
+    private func sugaredPower(_ base: NodeID, _ exponent: NodeID, _ memo: [NodeID: Printed]) -> Printed? {
+        guard let e = graph.numberValue(exponent)?.rational else { return nil }
+        let b = memo[base] ?? Printed("?", Printed.Level.atom)
+        if e == .half { return dialect.call(.sqrt, [b.text]) }
+        guard e.isNegative else { return nil }
+        let one = dialect.number(.one)
+        return dialect.quotient(one, positivePower(b, e.negated))
+    }
+
+    private func positivePower(_ base: Printed, _ e: Rational) -> Printed {
+        if e == .one { return base }
+        if e == .half { return dialect.call(.sqrt, [base.text]) }
+        return dialect.power(base, dialect.number(.rational(e)))
+    }
+
+    // MARK: - Sums
+
+    /// A term with its sign pulled out, so sums can print `a - b` instead of `a + -b`.
+    private func signedTerm(_ id: NodeID, _ memo: [NodeID: Printed], _ names: [NodeID: String]) -> (negative: Bool, magnitude: Printed) {
+        let node = graph[id]
+        if names[id] != nil { return (false, memo[id] ?? Printed("?", Printed.Level.atom)) }
+        switch node.op {
+        case .number(let n) where n.isNegative:
+            return (true, dialect.number(-n))
+        case .neg:
+            return (true, memo[node.children[0]] ?? Printed("?", Printed.Level.atom))
+        case .mul:
+            let p = product(node.children, memo, names, sugar: true)
+            return (p.negative, p.magnitude)
+        default:
+            return (false, memo[id] ?? Printed("?", Printed.Level.atom))
+        }
+    }
+
+    private func sum(_ terms: [NodeID], _ memo: [NodeID: Printed], _ names: [NodeID: String]) -> Printed {
+        var signed = terms.map { signedTerm($0, memo, names) }
+        // Lead with a positive term when there is one: `1 - sigmoid(x)`, not `-sigmoid(x) + 1`.
+        if let first = signed.first, first.negative, let positive = signed.firstIndex(where: { !$0.negative }) {
+            signed.insert(signed.remove(at: positive), at: 0)
+        }
+        var text = ""
+        for (index, term) in signed.enumerated() {
+            if index == 0 {
+                text = term.negative ? "-" + term.magnitude.wrapped(below: Printed.Level.product) : term.magnitude.wrapped(below: Printed.Level.sum)
+            } else {
+                text += (term.negative ? " - " : " + ") + term.magnitude.wrapped(below: Printed.Level.product)
+            }
+        }
+        return Printed(text, Printed.Level.sum)
+    }
+
+    // MARK: - Products
+
+    private struct Product {
+        var negative: Bool
+        var magnitude: Printed
+        var signed: Printed {
+            negative ? Printed("-" + magnitude.wrapped(below: Printed.Level.product), Printed.Level.unary) : magnitude
+        }
+    }
+
+    /// A product as `coefficient*numerator/denominator`, with negative powers moved below the
+    /// line and a rational coefficient split across it (`2*x/3`).
+    private func product(_ factors: [NodeID], _ memo: [NodeID: Printed], _ names: [NodeID: String], sugar: Bool) -> Product {
+        var negative = false
+        var numerator: [Printed] = []
+        var denominator: [Printed] = []
+        for (index, factor) in factors.enumerated() {
+            if index == 0, factors.count > 1, let c = graph.numberValue(factor) {
+                negative = c.isNegative
+                let magnitude = negative ? -c : c
+                if case .rational(let r) = magnitude, !r.isInteger {
+                    if r.numerator != 1 { numerator.append(dialect.number(Number(r.numerator))) }
+                    denominator.append(dialect.number(Number(r.denominator)))
+                } else if !magnitude.isOne {
+                    numerator.append(dialect.number(magnitude))
+                }
+                continue
+            }
+            let node = graph[factor]
+            if sugar, names[factor] == nil, node.op == .pow,
+               let e = graph.numberValue(node.children[1])?.rational, e.isNegative {
+                let base = memo[node.children[0]] ?? Printed("?", Printed.Level.atom)
+                denominator.append(positivePower(base, e.negated))
+                continue
+            }
+            numerator.append(memo[factor] ?? Printed("?", Printed.Level.atom))
+        }
+        var top: Printed
+        if numerator.isEmpty {
+            top = dialect.number(.one)
+        } else if numerator.count == 1 {
+            top = numerator[0]
+        } else {
+            var text = numerator[0].wrapped(below: Printed.Level.product)
+            for factor in numerator.dropFirst() { text += dialect.times + factor.wrapped(below: Printed.Level.unary) }
+            top = Printed(text, Printed.Level.product)
+        }
+        guard !denominator.isEmpty else { return Product(negative: negative, magnitude: top) }
+        var bottom = denominator[0]
+        if denominator.count > 1 {
+            bottom = Printed(denominator.map { $0.wrapped(below: Printed.Level.unary) }.joined(separator: dialect.times), Printed.Level.product)
+        }
+        return Product(negative: negative, magnitude: dialect.quotient(top, bottom))
+    }
+}

@@ -1,0 +1,88 @@
+import ExprParse
+
+/// A parsed program lifted into a `Graph`, exactly as written: one node per operation of the
+/// text (shared when identical), inputs as variables, statement names remembered.
+public struct ProgramGraph {
+    public let graph: Graph
+    /// Input names in parameter order (first appearance, or as ordered by `variables`).
+    public let inputs: [String]
+    public let inputNodes: [NodeID]
+    public let output: NodeID
+    /// The output's name from the program (`z` in `...; z = 2x + y`), or nil for a bare expression.
+    public let outputName: String?
+    /// Names given by the program's statements, in statement order.
+    public let statementNames: [(name: String, node: NodeID)]
+
+    /// Builds the graph of `program`.
+    /// - Parameters:
+    ///   - expand: decompose composite functions (sigmoid, tanh, softplus, sinh, cosh, log2,
+    ///     log10) into elementary ops, as worksheet hints do.
+    ///   - variables: the parameter order; it must list every input and may add inputs the
+    ///     output ignores (the worksheet's `g(x, y, z)` that never reads `z`).
+    public init(_ program: Program, expand: Bool = false, variables: [String]? = nil, graph: Graph = Graph()) throws {
+        let programInputs = program.inputs
+        var order = programInputs
+        if let variables {
+            var seen = Set<String>()
+            for v in variables where !seen.insert(v).inserted { throw SymbolicError.duplicateVariable(v) }
+            for input in programInputs where !seen.contains(input) { throw SymbolicError.missingVariable(input) }
+            let assigned = Set(program.assignedNames)
+            for v in variables where assigned.contains(v) || Function.named(v) != nil || NamedConstant(rawValue: v) != nil {
+                throw SymbolicError.notAnInput(v)
+            }
+            order = variables
+        }
+        self.graph = graph
+        self.inputs = order
+        self.inputNodes = order.map { graph.variable($0) }
+
+        var mapped = [NodeID](repeating: NodeID(0), count: program.nodes.count)
+        var bound: [String: NodeID] = [:]
+        var names: [(String, NodeID)] = []
+        var pending = program.statements.sorted { $0.value < $1.value }[...]
+        for (index, node) in program.nodes.enumerated() {
+            let id: NodeID
+            switch node.kind {
+            case .number(let literal):
+                id = graph.number(Number(literal: literal.text, value: literal.value))
+            case .constant(let c):
+                id = graph.constant(c)
+            case .variable(let name):
+                id = bound[name] ?? graph.variable(name)
+            case .unary(let op, let operand):
+                id = op == .plus ? mapped[operand.index] : graph.intern(.neg, [mapped[operand.index]])
+            case .binary(let op, let lhs, let rhs):
+                let children = [mapped[lhs.index], mapped[rhs.index]]
+                switch op {
+                case .add: id = graph.intern(.add, children)
+                case .subtract: id = graph.intern(.sub, children)
+                case .multiply: id = graph.intern(.mul, children)
+                case .divide: id = graph.intern(.div, children)
+                case .power: id = graph.intern(.pow, children)
+                }
+            case .call(let function, let arguments):
+                let args = arguments.map { mapped[$0.index] }
+                if expand, let expanded = function.expansion(args.map { Term($0, graph) }) {
+                    id = expanded.id
+                } else {
+                    id = function == .pow ? graph.intern(.pow, args) : graph.intern(.function(function), args)
+                }
+            case .error:
+                throw SymbolicError.programHasErrors
+            }
+            mapped[index] = id
+            while let next = pending.first, next.value.index == index {
+                pending.removeFirst()
+                if let name = next.name {
+                    bound[name] = id
+                    names.append((name, id))
+                }
+            }
+        }
+        guard let last = program.output else { throw SymbolicError.programHasErrors }
+        self.output = mapped[last.value.index]
+        self.outputName = last.name
+        self.statementNames = names
+        if graph.count > Limits.maxNodes { throw SymbolicError.tooLarge(nodes: graph.count, limit: Limits.maxNodes) }
+    }
+}

@@ -1,0 +1,79 @@
+import ExprParse
+
+/// One edge of the backward pass: `d<target> += d<source> * partial`.
+public struct Contribution: Hashable, Sendable {
+    /// The value receiving gradient: an equation or an input.
+    public let target: NodeID
+    /// The equation whose adjoint flows back through this edge.
+    public let source: NodeID
+    /// Which argument of `source` the edge enters.
+    public let argument: Int
+    /// The local derivative ∂source/∂target, an expression over forward nodes.
+    public let partial: NodeID
+    /// False for the first contribution to `target` (`d<target> = ...`), true afterwards (`+=`).
+    public let accumulates: Bool
+}
+
+/// Reverse-mode differentiation of a staged program.
+///
+/// Seeds the output's adjoint with 1, walks the equations in reverse, and for every argument
+/// that is not constant records a `Contribution` using the op table's local partial; a value
+/// used by several equations accumulates a sum (the multivariable chain rule). The same walk
+/// builds each adjoint as a graph node over the forward nodes (the closed-form partials),
+/// with O(1) new nodes per edge, so the gradient of an N-node program has O(N) nodes.
+public struct Gradient {
+    public let staged: StagedProgram
+    /// The staged backward pass, in execution order (reverse of the forward equations).
+    public let contributions: [Contribution]
+    /// The adjoint (∂out/∂node) of every equation and input that reaches the output, as a
+    /// lightly simplified node; inputs the output ignores are absent (their derivative is 0).
+    public let adjoints: [NodeID: NodeID]
+    /// `d<name>` for every equation and input, distinct from every other name in the program.
+    public let adjointNames: [NodeID: String]
+
+    public var graph: Graph { staged.graph }
+
+    public init(_ staged: StagedProgram) {
+        self.staged = staged
+        let graph = staged.graph
+        var allocator = staged.allocator
+        var adjointNames: [NodeID: String] = [:]
+        for node in staged.inputNodes { adjointNames[node] = allocator.unique("d" + (staged.names[node] ?? "")) }
+        for eq in staged.equations { adjointNames[eq.node] = allocator.unique("d" + eq.name) }
+        if let alias = staged.outputAlias, adjointNames[alias] == nil {
+            adjointNames[alias] = allocator.unique("d" + staged.outputName)
+        }
+        self.adjointNames = adjointNames
+
+        var adjoints: [NodeID: NodeID] = [:]
+        var contributions: [Contribution] = []
+        if !graph.isConstant[staged.output.int] { adjoints[staged.output] = graph.integer(1) }
+        for eq in staged.equations.reversed() {
+            guard let upstream = adjoints[eq.node] else { continue }
+            let node = graph[eq.node]
+            let inputs = node.children.map { Term($0, graph) }
+            for (index, child) in node.children.enumerated() where !graph.isConstant[child.int] {
+                let partial = node.op.partial(index, inputs: inputs, out: Term(eq.node, graph)).id
+                // Piecewise-constant gates (sign, step) pass no gradient: no edge to record.
+                if graph.isNumber(partial, .zero) { continue }
+                let contribution = graph.mul(upstream, partial)
+                contributions.append(Contribution(target: child, source: eq.node, argument: index,
+                                                  partial: partial, accumulates: adjoints[child] != nil))
+                adjoints[child] = adjoints[child].map { graph.add($0, contribution) } ?? contribution
+            }
+        }
+        self.contributions = contributions
+        self.adjoints = adjoints
+    }
+
+    /// ∂out/∂input as a lightly simplified node (0 for inputs the output ignores).
+    public func derivative(_ inputIndex: Int) -> NodeID {
+        adjoints[staged.inputNodes[inputIndex]] ?? graph.integer(0)
+    }
+
+    /// The closed-form partial derivatives, canonically simplified, in input order.
+    public func closedForm() -> [NodeID] {
+        var simplifier = Simplifier(graph)
+        return staged.inputNodes.indices.map { simplifier.simplify(derivative($0)) }
+    }
+}

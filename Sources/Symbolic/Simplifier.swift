@@ -1,0 +1,67 @@
+import ExprParse
+
+/// Why simplification returned what it did.
+public enum StopReason: Equatable, Sendable {
+    /// Every node was brought to canonical form.
+    case done
+    /// The expression was larger than `Limits.maxSimplifyNodes`; it was returned unchanged
+    /// (still correct and linear in size, just not tidied).
+    case tooLarge(nodes: Int)
+}
+
+/// Brings expressions to a canonical form, deterministically and in one bottom-up pass.
+///
+/// The canonical form is SymPy's: n-ary `add` and `mul`, `pow`, and functions; `a - b` is
+/// `a + (-1)*b`, `a/b` is `a*b^-1`, `-a` is `(-1)*a`, `sqrt(a)` is `a^(1/2)`. Each node is visited
+/// once and combined with its already canonical children by the constructors in
+/// `Simplifier+Rules.swift`, whose rules are listed where they are declared. Sums and products
+/// are sorted by `CanonicalOrder`, so equal expressions become the same node whatever order
+/// they were built in, and simplifying twice changes nothing.
+public struct Simplifier {
+    public let graph: Graph
+    var memo: [NodeID: NodeID] = [:]
+    public private(set) var stopReason: StopReason = .done
+
+    public init(_ graph: Graph) { self.graph = graph }
+
+    /// The canonical form of `root`.
+    public mutating func simplify(_ root: NodeID) -> NodeID {
+        if let done = memo[root] { return done }
+        let order = graph.reachable(from: [root]) { memo[$0] != nil }
+        let fresh = order.filter { memo[$0] == nil }
+        if fresh.count > Limits.maxSimplifyNodes {
+            stopReason = .tooLarge(nodes: fresh.count)
+            return root
+        }
+        for id in fresh {
+            let node = graph[id]
+            let children = node.children.map { memo[$0] ?? $0 }
+            let result = canonical(node.op, children)
+            memo[id] = result
+            memo[result] = result
+        }
+        return memo[root] ?? root
+    }
+
+    /// The canonical node for `op` applied to canonical `children`.
+    mutating func canonical(_ op: Op, _ children: [NodeID]) -> NodeID {
+        switch op {
+        case .number, .constant, .variable:
+            return graph.intern(op, [])
+        case .add:
+            return sum(children)
+        case .sub:
+            return sum([children[0], product([graph.integer(-1), children[1]])])
+        case .mul:
+            return product(children)
+        case .div:
+            return product([children[0], power(children[1], graph.integer(-1))])
+        case .neg:
+            return product([graph.integer(-1), children[0]])
+        case .pow:
+            return power(children[0], children[1])
+        case .function(let f):
+            return function(f, children)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ExprParse
+
+/// One staged equation: `name = op(operands)`, where the node's children are inputs, constant
+/// expressions (printed inline) or earlier equations.
+public struct Equation: Hashable, Sendable {
+    public let name: String
+    public let node: NodeID
+}
+
+/// A program linearised into single-operation equations in SSA form: the "staged computation"
+/// of backprop worksheets.
+///
+/// Allowed shapes: every equation applies exactly one op; its operands are inputs, constant
+/// expressions, or earlier equations; names are unique. Inputs and constants are never staged,
+/// and a subexpression used twice is computed once (the graph is hash-consed). Statement names
+/// of the program are kept; other stages get a, b, c, ... (skipping `e`). The output equation
+/// is named by the program (`z = ...`) or `out`; `outputAlias` covers an output that is an
+/// input, a constant, or an earlier stage (`out = x`).
+public struct StagedProgram {
+    public let graph: Graph
+    public let inputs: [String]
+    public let inputNodes: [NodeID]
+    public let equations: [Equation]
+    public let output: NodeID
+    public let outputName: String
+    /// Set when the output is not an equation of its own; `outputName` then names a copy.
+    public let outputAlias: NodeID?
+    /// The name of every input and equation node.
+    public let names: [NodeID: String]
+    /// Every name in use, for allocating more (adjoints, temporaries) without collisions.
+    var allocator: NameAllocator
+
+    public init(_ program: ProgramGraph) {
+        let graph = program.graph
+        self.graph = graph
+        self.inputs = program.inputs
+        self.inputNodes = program.inputNodes
+        self.output = program.output
+
+        var allocator = NameAllocator(taken: program.inputs + program.statementNames.map(\.name))
+        var names: [NodeID: String] = [:]
+        for (name, node) in zip(program.inputs, program.inputNodes) { names[node] = name }
+        // A statement that merely renames an input or repeats an earlier stage keeps the first name.
+        for (name, node) in program.statementNames where names[node] == nil && graph[node].op.isOperation && !graph.isConstant[node.int] {
+            names[node] = name
+        }
+        let outputName = program.outputName ?? allocator.unique("out")
+        let outputIsStage = graph[program.output].op.isOperation && !graph.isConstant[program.output.int]
+        if outputIsStage && names[program.output] == nil { names[program.output] = outputName }
+        self.outputName = outputName
+        self.outputAlias = names[program.output] == outputName ? nil : program.output
+
+        var equations: [Equation] = []
+        let order = graph.reachable(from: [program.output]) { graph.isConstant[$0.int] }
+        for id in order where graph[id].op.isOperation && !graph.isConstant[id.int] {
+            let name = names[id] ?? allocator.fresh()
+            names[id] = name
+            equations.append(Equation(name: name, node: id))
+        }
+        self.equations = equations
+        self.names = names
+        self.allocator = allocator
+    }
+
+    /// The name of an input or equation node.
+    public func name(of node: NodeID) -> String? { names[node] }
+}

@@ -1,0 +1,80 @@
+import ExprParse
+
+/// One line of staged code before a target language formats it: `name = expression`, or
+/// `name += expression` when `accumulates`.
+public struct StagedLine: Hashable, Sendable {
+    public let name: String
+    public let expression: String
+    public let accumulates: Bool
+    /// The forward equation this line computes or differentiates (`nil` for a zero adjoint).
+    public let equation: String?
+}
+
+extension StagedProgram {
+    /// The forward equations as lines in `dialect`, each showing exactly one op on named
+    /// operands (constants inline), followed by the output copy when the output is not a stage.
+    /// - Parameter names: the names to print (defaults to the program's own; code generators
+    ///   pass renamed ones).
+    public func forwardLines<D: Dialect>(_ dialect: D, names: [NodeID: String]? = nil) -> [StagedLine] {
+        let names = names ?? self.names
+        let printer = Printer(graph, dialect)
+        var lines = equations.map { eq in
+            StagedLine(name: names[eq.node] ?? eq.name, expression: printer.render(eq.node, names: names, literalRoot: true),
+                       accumulates: false, equation: eq.name)
+        }
+        if let alias = outputAlias {
+            lines.append(StagedLine(name: outputNameIn(names), expression: printer.render(alias, names: names), accumulates: false, equation: nil))
+        }
+        return lines
+    }
+
+    /// The output's name under a renaming (an alias has no node of its own, so it is looked up
+    /// under the sentinel key `outputKey`).
+    func outputNameIn(_ names: [NodeID: String]) -> String { names[StagedProgram.outputKey] ?? outputName }
+
+    /// A key no real node has, under which renamings store the output alias's name.
+    public static let outputKey = NodeID(-1)
+}
+
+extension Gradient {
+    /// The staged backward pass as lines in `dialect`: one line per contribution in execution
+    /// order (`dx = da`, `dx2 += dc * theta`), then `d<input> = 0` for inputs the output ignores.
+    ///
+    /// The seed d<out> = 1 is folded in: a contribution straight from the output prints as its
+    /// local derivative alone (`da = z`), as worksheet solutions write it.
+    public func backwardLines<D: Dialect>(_ dialect: D, names: [NodeID: String]? = nil, adjointNames: [NodeID: String]? = nil,
+                                          zero: String = "0") -> [StagedLine] {
+        let names = names ?? staged.names
+        let adjointNames = adjointNames ?? self.adjointNames
+        let printer = Printer(graph, dialect)
+        var lines: [StagedLine] = []
+        for c in contributions {
+            let partial = printer.printed(c.partial, names: names)
+            let upstream = c.source == staged.output ? nil : Printed(adjointNames[c.source] ?? "?", Printed.Level.atom)
+            let text: String
+            switch (upstream, graph.numberValue(c.partial)) {
+            case (nil, _): text = partial.text
+            case (let up?, .some(.one)): text = up.text
+            case (let up?, .some(.minusOne)): text = "-" + up.text
+            case (let up?, _): text = up.text + dialect.times + partial.wrapped(below: Printed.Level.unary)
+            }
+            lines.append(StagedLine(name: adjointNames[c.target] ?? "?", expression: text, accumulates: c.accumulates,
+                                    equation: staged.names[c.source]))
+        }
+        for node in staged.inputNodes where adjoints[node] == nil || node == staged.output {
+            let seed = node == staged.output ? dialect.number(.one).text : zero
+            lines.append(StagedLine(name: adjointNames[node] ?? "?", expression: seed, accumulates: false, equation: nil))
+        }
+        return lines
+    }
+
+    /// Seeded directly: when the output is itself an input (`f = x`), its adjoint is 1.
+    public var outputIsInput: Bool { staged.inputNodes.contains(staged.output) }
+}
+
+extension Array where Element == StagedLine {
+    /// `name = expr` / `name += expr`, one per line: the worksheet listing.
+    public var listing: String {
+        map { "\($0.name) \($0.accumulates ? "+=" : "=") \($0.expression)" }.joined(separator: "\n")
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder until the Symbolic core lands.
-import ExprParse
