@@ -1,0 +1,103 @@
+/// The parser of symdiff's input language. grammar.md at the repository root is the
+/// specification of the syntax it accepts; this type implements exactly that document.
+///
+/// Parsing never throws and never stops at the first problem: it reports what it finds as
+/// `Diagnostic`s, puts `.error` nodes where it had to recover, and goes on, so that one run
+/// shows every problem of the input. It never recurses: expressions are parsed by an operator
+/// precedence loop with explicit stacks, so neither deeply nested nor very long input can
+/// overflow the call stack (deep nesting is rejected at `maxNestingDepth`).
+public enum Parser {
+    /// The deepest nesting accepted: open parentheses and calls, prefix operators and operators
+    /// still waiting for their right operand (as in `x^x^x^...`), counted together. Deeper input
+    /// is reported as `nesting-too-deep`, which keeps every later tree walk's depth bounded too.
+    public static let maxNestingDepth = 256
+
+    /// Parsing stops after this many diagnostics (one more says that it stopped).
+    public static let maxDiagnostics = 50
+
+    /// Parses a program: statements separated by `;` or line breaks, the last one being the
+    /// output. A single expression is a program of one statement.
+    public static func parse(_ source: String) -> ParseResult {
+        let lexer = Lexer.tokenize(source, diagnosticLimit: maxDiagnostics)
+        var session = Session(tokens: lexer.tokens, diagnosticLimit: maxDiagnostics)
+        session.parseProgram()
+        return session.result(lexer: lexer)
+    }
+}
+
+extension Parser {
+    /// The mutable state of one parse: the token cursor, the node arena being built, and the
+    /// names assigned so far.
+    struct Session {
+        let tokens: [Token]
+        var position = 0
+        var nodes: [ASTNode] = []
+        var statements: [Statement] = []
+        var diagnostics: DiagnosticLog
+        var work = 0
+        /// Names assigned by the statements parsed so far, with the statement index and name range
+        /// of the first assignment.
+        var assignments: [String: (statement: Int, range: SourceRange)] = [:]
+        /// The expression loop's stacks (see Parser+Expressions.swift); kept here so their
+        /// storage is reused from one statement to the next.
+        var pending: [Pending] = []
+        var operands: [Operand] = []
+        var openGroups = 0
+        var nestingExceeded = false
+
+        init(tokens: [Token], diagnosticLimit: Int) {
+            self.tokens = tokens
+            diagnostics = DiagnosticLog(limit: diagnosticLimit)
+        }
+
+        var current: Token { tokens[position] }
+
+        /// The token `ahead` places after the current one (the final `.end` token if past it).
+        func peek(_ ahead: Int = 1) -> Token {
+            tokens[min(position + ahead, tokens.count - 1)]
+        }
+
+        /// The token before the current one, if any.
+        var previous: Token? { position > 0 ? tokens[position - 1] : nil }
+
+        mutating func advance() {
+            if position < tokens.count - 1 { position += 1 }
+            work += 1
+        }
+
+        /// True when parsing should stop because the diagnostic log is full.
+        var shouldStop: Bool { diagnostics.isFull }
+
+        mutating func add(_ kind: ASTNodeKind, at range: SourceRange) -> ASTNodeID {
+            nodes.append(ASTNode(kind: kind, range: range))
+            work += 1
+            return ASTNodeID(nodes.count - 1)
+        }
+
+        mutating func report(_ severity: Diagnostic.Severity = .error, id: String, _ message: String,
+                             at range: SourceRange, notes: [String] = []) {
+            diagnostics.report(severity, id: id, message, at: range, notes: notes)
+        }
+
+        /// Merges lexer and parser diagnostics into source order and caps the total.
+        func result(lexer: Lexer) -> ParseResult {
+            var all = lexer.diagnostics.diagnostics + diagnostics.diagnostics
+            // A stable sort: diagnostics at the same place keep the order they were found in.
+            all = all.enumerated()
+                .sorted { ($0.element.range.start.offset, $0.offset) < ($1.element.range.start.offset, $1.offset) }
+                .map(\.element)
+            if statements.isEmpty, all.isEmpty {
+                let start = SourceLocation(line: 1, column: 1, offset: 0)
+                all.append(Diagnostic(.error, id: "empty-input", "empty input: expected an expression",
+                                      at: SourceRange(start: start, end: start)))
+            }
+            let truncated = all.count > Parser.maxDiagnostics || lexer.diagnostics.overflowed || diagnostics.isFull
+            if truncated, let last = all.prefix(Parser.maxDiagnostics).last {
+                all = Array(all.prefix(Parser.maxDiagnostics))
+                all.append(Diagnostic(.error, id: "too-many-errors", "too many errors; stopping here", at: last.range))
+            }
+            return ParseResult(program: Program(nodes: nodes, statements: statements), diagnostics: all,
+                               work: lexer.work + work)
+        }
+    }
+}

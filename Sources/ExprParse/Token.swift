@@ -1,0 +1,41 @@
+/// The kinds of token the lexer produces. grammar.md lists their spellings.
+enum TokenKind: Equatable, Sendable {
+    case number
+    case identifier
+    case plus, minus, star, slash, caret, starStar
+    case leftParen, rightParen, comma, equals, semicolon
+    /// One or more line breaks (blank lines and comment lines collapse into one token), because
+    /// a line break ends a statement unless the parser decides the line continues.
+    case newline
+    /// Always the last token, so the parser can look at `tokens[position]` without bounds checks.
+    case end
+}
+
+/// One token: its kind, its spelling as written, and where it was written.
+struct Token: Sendable {
+    var kind: TokenKind
+    /// The source text (`"×"` for a `*` recovered from `×`), used in messages.
+    var text: String
+    var range: SourceRange
+
+    /// The binary operator this token spells, if any.
+    var binaryOperator: BinaryOperator? {
+        switch kind {
+        case .plus: return .add
+        case .minus: return .subtract
+        case .star: return .multiply
+        case .slash: return .divide
+        case .caret, .starStar: return .power
+        default: return nil
+        }
+    }
+
+    /// How the token reads in a message: its text, or a phrase for tokens without text.
+    var quoted: String {
+        switch kind {
+        case .newline: return "end of line"
+        case .end: return "end of input"
+        default: return "'\(text)'"
+        }
+    }
+}
