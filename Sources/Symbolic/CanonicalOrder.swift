@@ -73,6 +73,8 @@ struct CanonicalOrder {
             if la.name != lb.name { return la.name < lb.name }
             if la.degree != lb.degree { return la.degree > lb.degree }
         }
+        let (va, vb) = (graph.firstVariable[a.int], graph.firstVariable[b.int])
+        if va != vb { return va < vb }
         let (ra, rb) = (restOf(a), restOf(b))
         if ra != rb { return graph.structuralHash[ra.int] < graph.structuralHash[rb.int] }
         return graph.structuralHash[a.int] < graph.structuralHash[b.int]

@@ -43,6 +43,9 @@ public final class Graph {
     public private(set) var structuralHash: [UInt64] = []
     /// Whether the node's value depends on no variable (it is a constant expression).
     public private(set) var isConstant: [Bool] = []
+    /// The alphabetically first variable the node depends on ("" for constants); canonical
+    /// order uses it to write `ln(x) + sin(y)` rather than the reverse.
+    public private(set) var firstVariable: [String] = []
 
     public init() {}
 
@@ -60,12 +63,16 @@ public final class Graph {
         memo[node] = id
         var hash = op.hashSeed
         var constant = op.isLeafConstant
-        if case .variable = op { constant = false }
+        var first = ""
+        if case .variable(let name) = op { first = name }
         for child in children {
             hash = (hash ^ structuralHash[child.int]) &* 0x100000001b3
             hash = hash ^ (hash >> 29)
             constant = constant && isConstant[child.int]
+            let candidate = firstVariable[child.int]
+            if !candidate.isEmpty && (first.isEmpty || candidate < first) { first = candidate }
         }
+        firstVariable.append(first)
         structuralHash.append(hash)
         isConstant.append(op.isOperation ? constant : op.isLeafConstant)
         return id

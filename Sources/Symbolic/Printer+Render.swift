@@ -17,13 +17,14 @@ public struct Printer<D: Dialect> {
     }
 
     /// `root` as text; nodes in `names` (other than `root` itself) print as their names.
-    /// - Parameter literalRoot: print the root's own op as written (`x^-1` stays a power), as a
-    ///   staged equation must show the op it performs.
+    /// - Parameter literalRoot: print the root's own op as written (`x^-1` stays a power), even
+    ///   when the root has a name, as a staged equation must show the op it performs.
     public func render(_ root: NodeID, names: [NodeID: String] = [:], literalRoot: Bool = false) -> String {
         printed(root, names: names, literalRoot: literalRoot).text
     }
 
     public func printed(_ root: NodeID, names: [NodeID: String] = [:], literalRoot: Bool = false) -> Printed {
+        if !literalRoot, let name = names[root] { return Printed(name, Printed.Level.atom) }
         let order = graph.reachable(from: [root]) { $0 != root && names[$0] != nil }
         var memo: [NodeID: Printed] = [:]
         for id in order {

@@ -62,8 +62,27 @@ public struct Gradient {
                 adjoints[child] = adjoints[child].map { graph.add($0, contribution) } ?? contribution
             }
         }
-        self.contributions = contributions
+        self.contributions = Gradient.live(contributions, inputs: Set(staged.inputNodes))
         self.adjoints = adjoints
+    }
+
+    /// The contributions whose adjoint is eventually read: an edge into a stage that passes no
+    /// gradient on (`s = sign(x)`) would compute a value nobody uses, which generated Swift
+    /// rejects as an unused variable. Targets precede sources, so one ascending pass decides.
+    static func live(_ contributions: [Contribution], inputs: Set<NodeID>) -> [Contribution] {
+        var outgoing: [NodeID: [NodeID]] = [:]
+        for c in contributions { outgoing[c.source, default: []].append(c.target) }
+        var live = Set<NodeID>()
+        for source in outgoing.keys.sorted() where (outgoing[source] ?? []).contains(where: { inputs.contains($0) || live.contains($0) }) {
+            live.insert(source)
+        }
+        var kept: [Contribution] = []
+        var seen = Set<NodeID>()
+        for c in contributions where live.contains(c.source) && (inputs.contains(c.target) || live.contains(c.target)) {
+            kept.append(Contribution(target: c.target, source: c.source, argument: c.argument, partial: c.partial,
+                                     accumulates: !seen.insert(c.target).inserted))
+        }
+        return kept
     }
 
     /// ∂out/∂input as a lightly simplified node (0 for inputs the output ignores).

@@ -15,10 +15,19 @@ extension Simplifier {
     /// - collect: 2*x + 3*x = 5*x, x + x = 2*x, x - x = 0 (like terms share everything but
     ///   their numeric coefficient)
     /// - zero: x + 0 = x
+    /// - distribute: a term `c*(a + b)` with a numeric c joins as `c*a + c*b`, so that like
+    ///   terms across a chain rule meet (10*t^4 - 8*t rather than 8*t^4 + 2*(t^4 - 4*t))
     mutating func sum(_ terms: [NodeID]) -> NodeID {
         var flat: [NodeID] = []
         for term in terms {
-            if graph[term].op == .add { flat.append(contentsOf: graph[term].children) } else { flat.append(term) }
+            if graph[term].op == .add { flat.append(contentsOf: graph[term].children); continue }
+            let (coefficient, rest) = split(term)
+            if !coefficient.isOne, graph[rest].op == .add {
+                // distribute: inside a sum, 2*(x + y) joins as 2*x + 2*y so like terms meet.
+                for inner in graph[rest].children { flat.append(product([graph.number(coefficient), inner])) }
+                continue
+            }
+            flat.append(term)
         }
         var constant = Number.zero
         var coefficients: [NodeID: Number] = [:]
@@ -74,8 +83,8 @@ extension Simplifier {
     /// - zero: x*0 = 0 (as in SymPy; inf*0 is the one case where the sides differ)
     /// - powers: x*x = x^2, x^2*x^3 = x^5, x/x = 1 (exponents of equal bases add)
     /// - one: 1*x = x
-    /// - distribute: a number times a sum distributes, 2*(x + y) = 2*x + 2*y, so that like terms
-    ///   across a chain rule can meet (10*t^4 - 8*t rather than 8*t^4 + 2*(t^4 - 4*t))
+    /// A number times a sum stays a product here (`2*(x + y)`, as a TA writes it); `sum`
+    /// distributes it only where it is a term of a larger sum.
     mutating func product(_ factors: [NodeID]) -> NodeID {
         var pending = factors
         var coefficient = Number.one
@@ -117,13 +126,7 @@ extension Simplifier {
             return product(result + spliced + [graph.number(coefficient)])
         }
         if result.isEmpty { return graph.number(coefficient) }
-        if result.count == 1 {
-            if coefficient.isOne { return result[0] }
-            if graph[result[0]].op == .add {
-                let terms = graph[result[0]].children.map { product([graph.number(coefficient), $0]) }
-                return sum(terms)
-            }
-        }
+        if result.count == 1 && coefficient.isOne { return result[0] }
         let key = CanonicalOrder(graph)
         result.sort { key.factorPrecedes($0, $1) }
         if coefficient.isOne { return graph.intern(.mul, result) }

@@ -15,7 +15,7 @@ extension StagedProgram {
     /// operands (constants inline), followed by the output copy when the output is not a stage.
     /// - Parameter names: the names to print (defaults to the program's own; code generators
     ///   pass renamed ones).
-    public func forwardLines<D: Dialect>(_ dialect: D, names: [NodeID: String]? = nil) -> [StagedLine] {
+    public func forwardLines<D: Dialect>(_ dialect: D, names: [NodeID: String]? = nil, outputName: String? = nil) -> [StagedLine] {
         let names = names ?? self.names
         let printer = Printer(graph, dialect)
         var lines = equations.map { eq in
@@ -23,34 +23,35 @@ extension StagedProgram {
                        accumulates: false, equation: eq.name)
         }
         if let alias = outputAlias {
-            lines.append(StagedLine(name: outputNameIn(names), expression: printer.render(alias, names: names), accumulates: false, equation: nil))
+            lines.append(StagedLine(name: outputName ?? self.outputName, expression: printer.render(alias, names: names),
+                                    accumulates: false, equation: nil))
         }
         return lines
     }
-
-    /// The output's name under a renaming (an alias has no node of its own, so it is looked up
-    /// under the sentinel key `outputKey`).
-    func outputNameIn(_ names: [NodeID: String]) -> String { names[StagedProgram.outputKey] ?? outputName }
-
-    /// A key no real node has, under which renamings store the output alias's name.
-    public static let outputKey = NodeID(-1)
 }
 
 extension Gradient {
     /// The staged backward pass as lines in `dialect`: one line per contribution in execution
     /// order (`dx = da`, `dx2 += dc * theta`), then `d<input> = 0` for inputs the output ignores.
     ///
-    /// The seed d<out> = 1 is folded in: a contribution straight from the output prints as its
-    /// local derivative alone (`da = z`), as worksheet solutions write it.
+    /// Without `seedName` the seed d<out> = 1 is folded in: a contribution straight from the
+    /// output prints as its local derivative alone (`da = z`), as worksheet solutions write it.
+    /// With it, the output's adjoint is that variable (`da = dout * z`), which code generators
+    /// use so that every adjoint has the shape of the output.
     public func backwardLines<D: Dialect>(_ dialect: D, names: [NodeID: String]? = nil, adjointNames: [NodeID: String]? = nil,
-                                          zero: String = "0") -> [StagedLine] {
+                                          seedName: String? = nil, zero: String = "0") -> [StagedLine] {
         let names = names ?? staged.names
         let adjointNames = adjointNames ?? self.adjointNames
         let printer = Printer(graph, dialect)
         var lines: [StagedLine] = []
         for c in contributions {
-            let partial = printer.printed(c.partial, names: names)
-            let upstream = c.source == staged.output ? nil : Printed(adjointNames[c.source] ?? "?", Printed.Level.atom)
+            // Name only the gate's own operands and output inside its local derivative, so a
+            // reader sees `dx * (2 * t)`, not a distant stage that happens to equal 2*t.
+            var local: [NodeID: String] = [:]
+            for node in staged.inputNodes + graph[c.source].children + [c.source] { local[node] = names[node] }
+            let partial = printer.printed(c.partial, names: local)
+            let upstreamName = c.source == staged.output ? seedName : adjointNames[c.source]
+            let upstream = upstreamName.map { Printed($0, Printed.Level.atom) }
             let text: String
             switch (upstream, graph.numberValue(c.partial)) {
             case (nil, _): text = partial.text
@@ -62,7 +63,7 @@ extension Gradient {
                                     equation: staged.names[c.source]))
         }
         for node in staged.inputNodes where adjoints[node] == nil || node == staged.output {
-            let seed = node == staged.output ? dialect.number(.one).text : zero
+            let seed = node == staged.output ? (seedName ?? dialect.number(.one).text) : zero
             lines.append(StagedLine(name: adjointNames[node] ?? "?", expression: seed, accumulates: false, equation: nil))
         }
         return lines
