@@ -73,7 +73,7 @@ enum SymdiffCLI {
         return .success
     }
 
-    private static func report(_ error: CLIError, context: Context, io: IO) -> ExitStatus {
+    static func report(_ error: CLIError, context: Context, io: IO) -> ExitStatus {
         switch error {
         case .usage(let message):
             io.printError("error: \(message)")

@@ -16,7 +16,7 @@ enum EvalCommand: Subcommand {
             "symdiff eval '(x - 3)^2' --at x=1 --step 0.1",
         ],
         options: [
-            OptionSpec("--at", value: "LIST", required: true, help: "The point, e.g. x=1,y=pi/2."),
+            OptionSpec("--at", value: "LIST", required: true, help: "Values of the variables (required), e.g. x=1,y=pi/2."),
             OptionSpec("--format", value: "FORMAT", choices: ["text", "json"], help: "Output format: text (default) or json."),
             OptionSpec("--trace", help: "Also print the forward and backward tables."),
             OptionSpec("--step", value: "LR", help: "Also print one gradient-descent step with learning rate LR."),

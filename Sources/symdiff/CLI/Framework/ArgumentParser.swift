@@ -91,9 +91,10 @@ enum ArgumentParser {
     private static func addPositional(_ argument: String, to parsed: inout ParsedArguments) throws {
         // Every subcommand takes at most one positional: the expression, or a subcommand name.
         if let first = parsed.positionals.first {
-            let what = parsed.spec.operand == .expression ? "the expression" : "the subcommand"
+            let isExpression = parsed.spec.operand == .expression
             throw CLIError.usage("unexpected argument '\(argument)' for '\(parsed.spec.name)': "
-                                 + "\(what) is already '\(first)' (quote an expression that contains spaces)")
+                                 + (isExpression ? "the expression is already '\(first)' (quote an expression that contains spaces)"
+                                                 : "the subcommand is already '\(first)'"))
         }
         parsed.positionals.append(argument)
     }
