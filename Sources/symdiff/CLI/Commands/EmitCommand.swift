@@ -1,0 +1,34 @@
+/// `symdiff emit`: source code for the value and gradient.
+enum EmitCommand: Subcommand {
+    static let spec = CommandSpec(
+        name: "emit",
+        abstract: "Generate NumPy or Swift code that computes an expression and its gradient.",
+        usage: "symdiff emit EXPR --lang numpy|swift [--name NAME] [--vars LIST] [--closed-form] [-o FILE]",
+        discussion: """
+            Writes a function taking the variables (in --vars order) and returning the value and
+            the gradient. By default the body is the staged forward and backward pass, one
+            statement per equation; --closed-form returns the simplified partial derivatives.
+            """,
+        examples: [
+            "symdiff emit 'sigmoid(x)' --lang numpy --name sigma",
+            "symdiff emit 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)' --lang swift --vars x,y -o grad.swift",
+        ],
+        options: [
+            OptionSpec("--lang", value: "LANG", choices: ["numpy", "swift"], required: true,
+                       help: "Target language: numpy or swift."),
+            OptionSpec("--name", value: "NAME", help: "Name of the generated function (default: f)."),
+            OptionSpec("--closed-form", help: "Return the closed-form gradient instead of the staged backward pass."),
+            OptionSpec("--output", short: "-o", value: "FILE", help: "Write the code to FILE instead of standard output."),
+        ]
+    )
+
+    static func validate(_ arguments: ParsedArguments) throws {
+        if let name = arguments.value("--name"), !isIdentifier(name) {
+            throw CLIError.usage("invalid value '\(name)' for '--name': expected an identifier such as grad_f")
+        }
+    }
+
+    static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
+        throw CLIError.notImplemented(command: spec.name)
+    }
+}

@@ -1,0 +1,51 @@
+/// The CLI's connection to the outside world: stdout, stderr, stdin and files.
+///
+/// Commands never touch file descriptors directly; they go through an `IO` value, so the
+/// whole CLI can run in-process with captured output (tests build one with closures) and the
+/// promise "results on stdout, errors on stderr" has one place to be kept.
+struct IO: Sendable {
+    /// Writes text to standard output exactly as given.
+    var writeOutput: @Sendable (String) -> Void
+    /// Writes text to standard error exactly as given.
+    var writeError: @Sendable (String) -> Void
+    /// Reads standard input, stopping after `maxBytes` so an endless pipe cannot exhaust memory.
+    /// Throws `CLIError.input` with the reason.
+    var readStandardInput: @Sendable (_ maxBytes: Int) throws -> [UInt8]
+    /// Reads at most `maxBytes` of a file. Throws `CLIError.input("cannot read 'PATH': reason")`.
+    var readFile: @Sendable (_ path: String, _ maxBytes: Int) throws -> [UInt8]
+    /// Creates or replaces a file, for `emit -o FILE`. Throws `CLIError.input` with the reason.
+    var writeFile: @Sendable (_ path: String, _ contents: String) throws -> Void
+
+    /// Writes one line of results to standard output.
+    func print(_ line: String) {
+        writeOutput(line + "\n")
+    }
+
+    /// Writes one line of diagnostics to standard error.
+    func printError(_ line: String) {
+        writeError(line + "\n")
+    }
+}
+
+extension IO {
+    /// The process's real descriptors 0, 1 and 2 and the file system.
+    static let standard = IO(
+        writeOutput: { POSIXFiles.writeAll($0, to: 1) },
+        writeError: { POSIXFiles.writeAll($0, to: 2) },
+        readStandardInput: { maxBytes in
+            try POSIXFiles.attempt("cannot read standard input") { () throws(POSIXFiles.Failure) in
+                try POSIXFiles.readAll(descriptor: 0, maxBytes: maxBytes)
+            }
+        },
+        readFile: { path, maxBytes in
+            try POSIXFiles.attempt("cannot read '\(path)'") { () throws(POSIXFiles.Failure) in
+                try POSIXFiles.readFile(path: path, maxBytes: maxBytes)
+            }
+        },
+        writeFile: { path, contents in
+            try POSIXFiles.attempt("cannot write '\(path)'") { () throws(POSIXFiles.Failure) in
+                try POSIXFiles.writeFile(contents, toPath: path)
+            }
+        }
+    )
+}

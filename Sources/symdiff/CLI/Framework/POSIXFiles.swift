@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Plain `open`/`read`/`write` on descriptors, behind `IO.standard`.
+///
+/// Used instead of Foundation's `FileHandle` for two reasons: its error reasons are
+/// `strerror` text ("No such file or directory"), short and stable across platforms for golden
+/// tests, and a write to a closed pipe returns an error here instead of raising an exception.
+enum POSIXFiles {
+    /// A failed system call, carrying `errno`.
+    struct Failure: Error {
+        var code: Int32
+        /// The C library's wording, e.g. "Permission denied".
+        var reason: String { String(cString: strerror(code)) }
+    }
+
+    /// Runs `body`, turning its failure into `CLIError.input("WHAT: reason")`.
+    static func attempt<T>(_ what: String, _ body: () throws(Failure) -> T) throws(CLIError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw CLIError.input("\(what): \(error.reason)")
+        }
+    }
+
+    /// Reads a whole file, or its first `maxBytes` bytes.
+    static func readFile(path: String, maxBytes: Int) throws(Failure) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw Failure(code: errno) }
+        defer { close(descriptor) }
+        return try readAll(descriptor: descriptor, maxBytes: maxBytes)
+    }
+
+    /// Reads until end of file or until `maxBytes` bytes have arrived.
+    static func readAll(descriptor: Int32, maxBytes: Int) throws(Failure) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count < maxBytes {
+            let wanted = min(chunk.count, maxBytes - bytes.count)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Failure(code: errno)
+            }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+
+    /// Creates or truncates `path` (mode 0644 before umask) and writes `text` to it.
+    static func writeFile(_ text: String, toPath path: String) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw Failure(code: errno) }
+        defer { close(descriptor) }
+        try writeBytes(Array(text.utf8), to: descriptor)
+    }
+
+    /// Writes text to a descriptor, ignoring failure: there is nowhere left to report a failed
+    /// write to stdout or stderr (e.g. a closed pipe), and the exit status still tells.
+    static func writeAll(_ text: String, to descriptor: Int32) {
+        try? writeBytes(Array(text.utf8), to: descriptor)
+    }
+
+    private static func writeBytes(_ bytes: [UInt8], to descriptor: Int32) throws(Failure) {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes {
+                write(descriptor, $0.baseAddress?.advanced(by: written), bytes.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Failure(code: errno)
+            }
+            written += count
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Testing
+
+/// In-process tests of `ArgumentParser` and `ParsedArguments` against the real command specs.
+@Suite struct ArgumentParserTests {
+    private func parse(_ arguments: [String], _ spec: CommandSpec = EvalCommand.spec) throws -> ParsedArguments {
+        try ArgumentParser.parse(arguments, for: spec)
+    }
+
+    /// The usage message an invocation fails with, or nil if it parses.
+    private func usageError(_ arguments: [String], _ spec: CommandSpec = EvalCommand.spec) -> String? {
+        do {
+            _ = try parse(arguments, spec)
+            return nil
+        } catch let CLIError.usage(message) {
+            return message
+        } catch {
+            return "unexpected error: \(error)"
+        }
+    }
+
+    // MARK: - Values
+
+    @Test func valueAsNextArgumentOrAfterEquals() throws {
+        #expect(try parse(["x", "--at", "x=1"]).value("--at") == "x=1")
+        #expect(try parse(["x", "--at=x=1"]).value("--at") == "x=1")
+        #expect(try parse(["x", "--at=x=max(1,2)"]).value("--at") == "x=max(1,2)")
+    }
+
+    @Test func valuesMayLookLikeOptionsOrNegativeNumbers() throws {
+        let parsed = try parse(["x", "--at", "x=-1", "--step", "-0.5"])
+        #expect(parsed.value("--at") == "x=-1")
+        #expect(try parsed.double("--step") == -0.5)
+        #expect(try parse(["x", "--at", "x=1", "--step", "--trace"]).value("--step") == "--trace")
+    }
+
+    @Test func flags() throws {
+        let parsed = try parse(["x", "--at", "x=1", "--trace"])
+        #expect(parsed.flag("--trace"))
+        #expect(try !parse(["x", "--at", "x=1"]).flag("--trace"))
+        #expect(usageError(["x", "--at", "x=1", "--trace=yes"]) == "option '--trace' does not take a value")
+    }
+
+    @Test func synonymIsStoredUnderCanonicalName() throws {
+        let parsed = try parse(["x*y", "--wrt", "y, x"], GradCommand.spec)
+        #expect(try parsed.list("--vars") == ["y", "x"])
+    }
+
+    @Test func listRejectsEmptyItems() throws {
+        let parsed = try parse(["x", "--vars", "x,,y"], GradCommand.spec)
+        #expect(throws: CLIError.usage("option '--vars' has an empty item in 'x,,y'")) { try parsed.list("--vars") }
+    }
+
+    @Test func typedAccessorsThrowUsageErrors() throws {
+        let parsed = try parse(["x", "--at", "x=1", "--step", "fast"])
+        #expect(throws: CLIError.usage("invalid value 'fast' for '--step': expected a number")) {
+            try parsed.double("--step")
+        }
+        let check = try parse(["x", "--points", "many"], CheckCommand.spec)
+        #expect(throws: CLIError.usage("invalid value 'many' for '--points': expected a whole number")) {
+            try check.integer("--points")
+        }
+        let grad = try parse(["x", "--format", "json"], GradCommand.spec)
+        #expect(try grad.choice("--format", among: ["text", "json"]) == "json")
+        #expect(throws: CLIError.usage("invalid value 'json' for '--format': expected 'text' or 'latex'")) {
+            try grad.choice("--format", among: ["text", "latex"])
+        }
+    }
+
+    @Test func choicesInTheTableAreCheckedWhileParsing() {
+        #expect(usageError(["x", "--format", "jsn"], GradCommand.spec)
+                == "invalid value 'jsn' for '--format': expected 'text', 'json' or 'latex'; did you mean 'json'?")
+    }
+
+    // MARK: - Errors
+
+    @Test func repeatedOption() {
+        #expect(usageError(["x", "--at", "x=1", "--at", "x=2"]) == "option '--at' given more than once")
+        #expect(usageError(["x", "--vars", "x", "--wrt", "y"], GradCommand.spec)
+                == "option '--wrt' given more than once (also as '--vars')")
+    }
+
+    @Test func repeatedFlagIsHarmless() throws {
+        #expect(try parse(["x", "--expand", "--expand"], StageCommand.spec).flag("--expand"))
+    }
+
+    @Test func unknownOptionSuggestsNearest() {
+        #expect(usageError(["x", "--at", "x=1", "--fromat", "json"])
+                == "unknown option '--fromat' for 'eval'; did you mean '--format'?")
+        #expect(usageError(["x", "-at", "x=1"]) == "unknown option '-at' for 'eval'; did you mean '--at'?")
+        #expect(usageError(["x", "--bogus"], StatsCommand.spec) == "unknown option '--bogus' for 'stats'")
+    }
+
+    @Test func singleDashLetterIsAnOptionButOtherDashWordsAreExpressions() throws {
+        #expect(usageError(["-x^2"], GradCommand.spec)
+                == "unknown option '-x^2' for 'grad'; put '--' before an expression that starts with '-'")
+        #expect(try parse(["-2*x"], GradCommand.spec).expressionSource == .argument("-2*x"))
+        #expect(try parse(["-(x+y)"], GradCommand.spec).expressionSource == .argument("-(x+y)"))
+    }
+
+    @Test func missingValue() {
+        #expect(usageError(["x", "--at"]) == "option '--at' needs a value")
+        #expect(usageError(["x", "--lang", "numpy", "-o"], EmitCommand.spec) == "option '-o' needs a value")
+    }
+
+    @Test func tooManyPositionals() {
+        #expect(usageError(["x", "+", "y", "--at", "x=1"])
+                == "unexpected argument '+' for 'eval': the expression is already 'x' "
+                + "(quote an expression that contains spaces)")
+    }
+
+    @Test func requiredAndExclusiveOptions() {
+        #expect(usageError(["x"]) == "missing option '--at LIST' for 'eval'")
+        #expect(usageError(["x", "--at", "x=1", "--points", "3"], CheckCommand.spec)
+                == "options '--at' and '--points' cannot be used together")
+    }
+
+    @Test func helpSkipsRequirements() throws {
+        #expect(try parse(["--help"]).flag("--help"))
+        #expect(try parse(["-h"], EmitCommand.spec).flag("--help"))
+    }
+
+    // MARK: - Expression source
+
+    @Test func expressionSources() throws {
+        #expect(try parse(["x", "--at", "x=1"]).expressionSource == .argument("x"))
+        #expect(try parse(["-", "--at", "x=1"]).expressionSource == .standardInput)
+        #expect(try parse(["-f", "-", "--at", "x=1"]).expressionSource == .standardInput)
+        #expect(try parse(["-f", "e.txt", "--at", "x=1"]).expressionSource == .file(path: "e.txt"))
+        #expect(try parse(["--file=e.txt", "--at", "x=1"]).expressionSource == .file(path: "e.txt"))
+    }
+
+    @Test func doubleDashEndsOptions() throws {
+        let parsed = try parse(["--at", "x=1", "--", "-x^2"])
+        #expect(parsed.expressionSource == .argument("-x^2"))
+        #expect(try parse(["--", "--at"], StatsCommand.spec).expressionSource == .argument("--at"))
+    }
+
+    @Test func missingOrDoubleExpression() {
+        #expect(usageError(["--at", "x=1"])
+                == "missing expression: give it as an argument, with -f FILE, or - for standard input")
+        #expect(usageError(["x", "-f", "e.txt", "--at", "x=1"])
+                == "the expression is given both as 'x' and with --file; give only one")
+    }
+}
