@@ -80,6 +80,14 @@ struct ProgramTests {
         #expect(result.program.statements[1].range.description == "2:1-2:11")
     }
 
+    @Test("Unicode line separators break lines; Unicode spaces separate tokens")
+    func unicodeLayout() {
+        let result = Parser.parse("a = 1\u{2028}b = 2\u{00A0}a")
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.program.printed() == "a = 1\nb = 2*a")
+        #expect(result.program.statements[1].range.description == "2:1-2:8")
+    }
+
     @Test("log is the natural logarithm")
     func logAlias() {
         let program = Parser.parse("log(x)").program
