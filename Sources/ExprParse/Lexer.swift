@@ -34,7 +34,7 @@ struct Lexer {
     }
 
     private mutating func advance() {
-        if characters[index].isNewline {
+        if characters[index].isLineBreak {
             line += 1
             column = 1
         } else {
@@ -44,33 +44,41 @@ struct Lexer {
         work += 1
     }
 
+    /// Dispatches on the character's ASCII value first: everything the language accepts is
+    /// ASCII, and that path avoids Unicode property lookups (a 1 MB input is a million
+    /// characters). Only other characters pay for the general checks.
     private mutating func run() {
         while let character = peek() {
             let start = location
-            if character.isNewline {
-                advance()
-                // Blank lines and comment lines say nothing more than one line break does.
-                if let last = tokens.last, last.kind != .newline {
-                    tokens.append(Token(kind: .newline, text: "\n", range: SourceRange(start: start, end: location)))
-                }
-            } else if character.isWhitespace {
-                advance()
-            } else if character == "#" {
-                while let next = peek(), !next.isNewline { advance() }
-            } else if character.isASCIIDigit || (character == "." && peek(1)?.isASCIIDigit == true) {
-                lexNumber()
-            } else if character.isIdentifierStart {
-                while let next = peek(), next.isIdentifierContinuation { advance() }
-                append(.identifier, from: start)
-            } else if let kind = Lexer.punctuation[character] {
-                advance()
-                if kind == .star, peek() == "*" {
+            guard let ascii = character.asciiValue else {
+                if character.isNewline {
+                    lexNewline(from: start)
+                } else if character.isWhitespace {
+                    // No-break and other Unicode spaces, as pasted from documents, separate tokens.
                     advance()
-                    append(.starStar, from: start)
                 } else {
-                    append(kind, from: start)
+                    advance()
+                    lexUnexpected(character, from: start)
                 }
-            } else {
+                continue
+            }
+            switch ascii {
+            case 0x0A...0x0D:
+                // LF, VT, FF, CR; `\r\n` is one Character, whose ASCII value is that of `\n`.
+                lexNewline(from: start)
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                advance()
+            case UInt8(ascii: "#"):
+                while let next = peek(), !next.isLineBreak { advance() }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                lexNumber()
+            case UInt8(ascii: ".") where peek(1)?.isASCIIDigit == true:
+                lexNumber()
+            case _ where Lexer.isIdentifierStart(ascii):
+                lexIdentifier(ascii, from: start)
+            case _ where Lexer.punctuation[Int(ascii)] != nil:
+                lexPunctuation(ascii, from: start)
+            default:
                 advance()
                 lexUnexpected(character, from: start)
             }
@@ -78,14 +86,58 @@ struct Lexer {
         tokens.append(Token(kind: .end, text: "", range: SourceRange(start: location, end: location)))
     }
 
-    private static let punctuation: [Character: TokenKind] = [
-        "+": .plus, "-": .minus, "*": .star, "/": .slash, "^": .caret,
-        "(": .leftParen, ")": .rightParen, ",": .comma, "=": .equals, ";": .semicolon,
-    ]
+    private mutating func lexNewline(from start: SourceLocation) {
+        advance()
+        // Blank lines and comment lines say nothing more than one line break does.
+        if let last = tokens.last, last.kind != .newline {
+            tokens.append(Token(kind: .newline, text: "\n", range: SourceRange(start: start, end: location)))
+        }
+    }
 
-    private mutating func append(_ kind: TokenKind, from start: SourceLocation) {
-        let text = String(characters[start.offset..<index])
-        tokens.append(Token(kind: kind, text: text, range: SourceRange(start: start, end: location)))
+    /// Identifier text is built from bytes (all ASCII), far cheaper than a String made from a
+    /// slice of Characters.
+    private mutating func lexIdentifier(_ first: UInt8, from start: SourceLocation) {
+        var text: [UInt8] = [first]
+        advance()
+        while let next = peek()?.asciiValue, Lexer.isIdentifierContinuation(next) {
+            text.append(next)
+            advance()
+        }
+        tokens.append(Token(kind: .identifier, text: String(decoding: text, as: UTF8.self),
+                            range: SourceRange(start: start, end: location)))
+    }
+
+    private mutating func lexPunctuation(_ ascii: UInt8, from start: SourceLocation) {
+        guard let (kind, text) = Lexer.punctuation[Int(ascii)] else { return }
+        advance()
+        if kind == .star, peek() == "*" {
+            advance()
+            tokens.append(Token(kind: .starStar, text: "**", range: SourceRange(start: start, end: location)))
+        } else {
+            tokens.append(Token(kind: kind, text: text, range: SourceRange(start: start, end: location)))
+        }
+    }
+
+    /// Single-character tokens and their text, indexed by ASCII value.
+    private static let punctuation: [(TokenKind, String)?] = {
+        var table = [(TokenKind, String)?](repeating: nil, count: 128)
+        let entries: [(Character, TokenKind)] = [
+            ("+", .plus), ("-", .minus), ("*", .star), ("/", .slash), ("^", .caret),
+            ("(", .leftParen), (")", .rightParen), (",", .comma), ("=", .equals), (";", .semicolon),
+        ]
+        for (character, kind) in entries {
+            if let ascii = character.asciiValue { table[Int(ascii)] = (kind, String(character)) }
+        }
+        return table
+    }()
+
+    private static func isIdentifierStart(_ ascii: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(ascii) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(ascii)
+            || ascii == UInt8(ascii: "_")
+    }
+
+    private static func isIdentifierContinuation(_ ascii: UInt8) -> Bool {
+        isIdentifierStart(ascii) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(ascii)
     }
 
     /// `digits [. digits] [(e|E) [+|-] digits]` or `. digits`. The exponent is taken only when a
@@ -111,7 +163,9 @@ struct Lexer {
                 while peek()?.isASCIIDigit == true { advance() }
             }
         }
-        append(.number, from: start)
+        // Every character of a number is ASCII; see lexIdentifier for why the text is built from bytes.
+        let text = String(decoding: characters[start.offset..<index].compactMap(\.asciiValue), as: UTF8.self)
+        tokens.append(Token(kind: .number, text: text, range: SourceRange(start: start, end: location)))
         if let token = tokens.last, let value = Double(token.text), !value.isFinite {
             diagnostics.report(.error, id: "number-out-of-range", "number out of range",
                                at: token.range, notes: ["note: the largest number is about 1.8e308"])
@@ -133,7 +187,11 @@ struct Lexer {
 
 extension Character {
     /// `0`-`9` only: other scripts' digits are unexpected characters, not numbers.
-    var isASCIIDigit: Bool { isASCII && isWholeNumber }
-    var isIdentifierStart: Bool { isASCII && (isLetter || self == "_") }
-    var isIdentifierContinuation: Bool { isASCII && (isLetter || isNumber || self == "_") }
+    var isASCIIDigit: Bool { asciiValue.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false }
+
+    /// A line break, with an ASCII fast path before the Unicode property lookup.
+    var isLineBreak: Bool {
+        if let ascii = asciiValue { return (0x0A...0x0D).contains(ascii) }
+        return isNewline
+    }
 }

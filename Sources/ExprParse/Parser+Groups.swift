@@ -22,9 +22,12 @@ extension Parser.Session {
     /// after an operator, except before `name =`: an assignment can only start a statement,
     /// so there the earlier line was unfinished and reporting that is more helpful.
     func continuesOverLineBreak(insideGroup: Bool) -> Bool {
-        guard insideGroup else { return false }
-        let next = peek(1)
-        return !(next.kind == .identifier && peek(2).kind == .equals)
+        insideGroup && !startsAssignment(at: position + 1)
+    }
+
+    /// Whether `name =` starts at token `index`: only a statement can begin that way.
+    func startsAssignment(at index: Int) -> Bool {
+        index + 1 < tokens.count && tokens[index].kind == .identifier && tokens[index + 1].kind == .equals
     }
 
     /// A `,` in a call ends one argument. In plain parentheses it is an error, after which the
@@ -86,15 +89,16 @@ extension Parser.Session {
         return Operand(id: add(.error, at: here), range: here)
     }
 
-    /// After `nesting-too-deep`: skips to the end of the statement (a `;`, or a line break
-    /// outside the parentheses still open) and stands one error node in for the expression.
+    /// After `nesting-too-deep`: skips to the end of the statement (a `;`, a line break outside
+    /// the parentheses still open, or one before `name =`) and stands one error node in for the
+    /// expression.
     mutating func abandonExpression(from start: SourceLocation) -> Operand {
         var balance = openGroups
         var end = start
         scan: while true {
             switch current.kind {
             case .end, .semicolon: break scan
-            case .newline where balance == 0: break scan
+            case .newline where balance == 0 || startsAssignment(at: position + 1): break scan
             case .leftParen: balance += 1
             case .rightParen: balance = max(0, balance - 1)
             default: break
