@@ -20,15 +20,20 @@ public struct Printer<D: Dialect> {
     /// - Parameter literalRoot: print the root's own op as written (`x^-1` stays a power), even
     ///   when the root has a name, as a staged equation must show the op it performs.
     public func render(_ root: NodeID, names: [NodeID: String] = [:], literalRoot: Bool = false) -> String {
-        printed(root, names: names, literalRoot: literalRoot).text
+        printed(root, names: { names[$0] }, literalRoot: literalRoot).text
     }
 
+    /// `render` with the names given by a function, for callers that name nodes by a rule.
     public func printed(_ root: NodeID, names: [NodeID: String] = [:], literalRoot: Bool = false) -> Printed {
-        if !literalRoot, let name = names[root] { return Printed(name, Printed.Level.atom) }
-        let order = graph.reachable(from: [root]) { $0 != root && names[$0] != nil }
+        printed(root, names: { names[$0] }, literalRoot: literalRoot)
+    }
+
+    public func printed(_ root: NodeID, names: (NodeID) -> String?, literalRoot: Bool = false) -> Printed {
+        if !literalRoot, let name = names(root) { return Printed(name, Printed.Level.atom) }
+        let order = graph.reachable(from: [root]) { $0 != root && names($0) != nil }
         var memo: [NodeID: Printed] = [:]
         for id in order {
-            if id != root, let name = names[id] {
+            if id != root, let name = names(id) {
                 memo[id] = Printed(name, Printed.Level.atom)
             } else {
                 memo[id] = node(id, memo, names, sugar: !(literalRoot && id == root))
@@ -57,7 +62,7 @@ public struct Printer<D: Dialect> {
 
     // MARK: - Nodes
 
-    private func node(_ id: NodeID, _ memo: [NodeID: Printed], _ names: [NodeID: String], sugar: Bool) -> Printed {
+    private func node(_ id: NodeID, _ memo: [NodeID: Printed], _ names: (NodeID) -> String?, sugar: Bool) -> Printed {
         let node = graph[id]
         func child(_ i: Int) -> Printed { memo[node.children[i]] ?? Printed("?", Printed.Level.atom) }
         switch node.op {
@@ -104,9 +109,9 @@ public struct Printer<D: Dialect> {
     // MARK: - Sums
 
     /// A term with its sign pulled out, so sums can print `a - b` instead of `a + -b`.
-    private func signedTerm(_ id: NodeID, _ memo: [NodeID: Printed], _ names: [NodeID: String]) -> (negative: Bool, magnitude: Printed) {
+    private func signedTerm(_ id: NodeID, _ memo: [NodeID: Printed], _ names: (NodeID) -> String?) -> (negative: Bool, magnitude: Printed) {
         let node = graph[id]
-        if names[id] != nil { return (false, memo[id] ?? Printed("?", Printed.Level.atom)) }
+        if names(id) != nil { return (false, memo[id] ?? Printed("?", Printed.Level.atom)) }
         switch node.op {
         case .number(let n) where n.isNegative:
             return (true, dialect.number(-n))
@@ -120,7 +125,7 @@ public struct Printer<D: Dialect> {
         }
     }
 
-    private func sum(_ terms: [NodeID], _ memo: [NodeID: Printed], _ names: [NodeID: String]) -> Printed {
+    private func sum(_ terms: [NodeID], _ memo: [NodeID: Printed], _ names: (NodeID) -> String?) -> Printed {
         var signed = terms.map { signedTerm($0, memo, names) }
         // Lead with a positive term when there is one: `1 - sigmoid(x)`, not `-sigmoid(x) + 1`.
         if let first = signed.first, first.negative, let positive = signed.firstIndex(where: { !$0.negative }) {
@@ -149,7 +154,7 @@ public struct Printer<D: Dialect> {
 
     /// A product as `coefficient*numerator/denominator`, with negative powers moved below the
     /// line and a rational coefficient split across it (`2*x/3`).
-    private func product(_ factors: [NodeID], _ memo: [NodeID: Printed], _ names: [NodeID: String], sugar: Bool) -> Product {
+    private func product(_ factors: [NodeID], _ memo: [NodeID: Printed], _ names: (NodeID) -> String?, sugar: Bool) -> Product {
         var negative = false
         var numerator: [Printed] = []
         var denominator: [Printed] = []
@@ -166,7 +171,7 @@ public struct Printer<D: Dialect> {
                 continue
             }
             let node = graph[factor]
-            if sugar, names[factor] == nil, node.op == .pow,
+            if sugar, names(factor) == nil, node.op == .pow,
                let e = graph.numberValue(node.children[1])?.rational, e.isNegative {
                 let base = memo[node.children[0]] ?? Printed("?", Printed.Level.atom)
                 denominator.append(positivePower(base, e.negated))

@@ -13,6 +13,17 @@ public struct ProgramGraph {
     /// Names given by the program's statements, in statement order.
     public let statementNames: [(name: String, node: NodeID)]
 
+    /// A program over an existing graph: `inputs` are variable names, `output` any node of it.
+    /// Used to differentiate graphs built directly (by tests, or by generators of large models).
+    public init(graph: Graph, inputs: [String], output: NodeID, outputName: String? = nil) {
+        self.graph = graph
+        self.inputs = inputs
+        self.inputNodes = inputs.map { graph.variable($0) }
+        self.output = output
+        self.outputName = outputName
+        self.statementNames = []
+    }
+
     /// Builds the graph of `program`.
     /// - Parameters:
     ///   - expand: decompose composite functions (sigmoid, tanh, softplus, sinh, cosh, log2,

@@ -47,9 +47,12 @@ extension Gradient {
         for c in contributions {
             // Name only the gate's own operands and output inside its local derivative, so a
             // reader sees `dx * (2 * t)`, not a distant stage that happens to equal 2*t.
-            var local: [NodeID: String] = [:]
-            for node in staged.inputNodes + graph[c.source].children + [c.source] { local[node] = names[node] }
-            let partial = printer.printed(c.partial, names: local)
+            let operands = Set(graph[c.source].children + [c.source])
+            let partial = printer.printed(c.partial, names: { id in
+                if operands.contains(id) { return names[id] }
+                if case .variable = graph[id].op { return names[id] }
+                return nil
+            })
             let upstreamName = c.source == staged.output ? seedName : adjointNames[c.source]
             let upstream = upstreamName.map { Printed($0, Printed.Level.atom) }
             let text: String

@@ -1,0 +1,75 @@
+import ExprParse
+
+/// Operation counts that make the cost of a gradient visible (the cheap-gradient principle
+/// against expression swell).
+///
+/// Counting rule, the same everywhere: every arithmetic operation (`+ - * /`, negation, `^`)
+/// and every function call is one op; an n-ary sum or product of k terms is k - 1 ops; copies,
+/// constants and names are free.
+public struct OpCounts: Hashable, Sendable {
+    /// Ops of the staged forward pass.
+    public let forward: Int
+    /// Ops of the staged backward pass (local derivatives, chain-rule products, accumulations).
+    public let backward: Int
+    /// (forward + backward) / forward.
+    public var ratio: Double { forward == 0 ? 0 : Double(forward + backward) / Double(forward) }
+}
+
+extension Gradient {
+    /// Ops of the forward pass and of the staged backward pass as `backwardLines` writes it.
+    public func opCounts() -> OpCounts {
+        let forward = staged.equations.reduce(0) { $0 + graph.opCount(of: $1.node) }
+        var backward = 0
+        for c in contributions {
+            // Inputs are variables, leaves that cost nothing, so only the gate's operands stop.
+            var local = Set(graph[c.source].children)
+            local.insert(c.source)
+            let partial = graph.isNumber(c.partial, .one) || graph.isNumber(c.partial, .minusOne)
+                ? 0 : graph.treeOps(c.partial, stoppingAt: local)
+            let product = c.source == staged.output ? 0 : (graph.isNumber(c.partial, .one) ? 0 : 1)
+            backward += partial + product + (c.accumulates ? 1 : 0)
+        }
+        return OpCounts(forward: forward, backward: backward)
+    }
+
+    /// Ops of the closed-form partials printed as separate trees (`tree`, saturating) and with
+    /// every common subexpression computed once (`shared`), over all inputs together.
+    public func closedFormCost(_ forms: [NodeID]) -> (tree: Int, shared: Int) {
+        var tree = 0
+        for form in forms {
+            let (sum, overflow) = tree.addingReportingOverflow(graph.treeOps(form, stoppingAt: []))
+            tree = overflow ? Int.max : sum
+        }
+        let shared = graph.reachable(from: forms).reduce(0) { $0 + graph.opCount(of: $1) }
+        return (tree, shared)
+    }
+}
+
+extension Graph {
+    /// Ops performed by the node itself (not its children).
+    public func opCount(of id: NodeID) -> Int {
+        let node = self[id]
+        switch node.op {
+        case .number, .constant, .variable: return 0
+        case .add, .mul: return Swift.max(node.children.count - 1, 1)
+        case .sub, .div, .neg, .pow, .function: return 1
+        }
+    }
+
+    /// Ops of `root` expanded as a tree, with `stop` nodes as free leaves (saturating).
+    public func treeOps(_ root: NodeID, stoppingAt stop: Set<NodeID>) -> Int {
+        if stop.contains(root) { return 0 }
+        let order = reachable(from: [root]) { stop.contains($0) }
+        var ops: [NodeID: Int] = [:]
+        for id in order {
+            if stop.contains(id) { ops[id] = 0; continue }
+            var total = opCount(of: id)
+            for child in self[id].children {
+                let (sum, overflow) = total.addingReportingOverflow(ops[child] ?? 0)
+                total = overflow ? Int.max / 2 : Swift.min(sum, Int.max / 2)
+            }
+            ops[id] = total
+        }
+        return ops[root] ?? 0
+    }
+}
