@@ -65,7 +65,8 @@ public final class Graph {
         nodes.append(node)
         memo[node] = id
         var hash = op.hashSeed
-        var constant = op.isLeafConstant
+        // An operation is constant when all its children are; a leaf when it is a number or pi/e.
+        var constant = op.isOperation || op.isLeafConstant
         var first = ""
         if case .variable(let name) = op { first = name }
         for child in children {
@@ -77,7 +78,7 @@ public final class Graph {
         }
         firstVariable.append(first)
         structuralHash.append(hash)
-        isConstant.append(op.isOperation ? constant : op.isLeafConstant)
+        isConstant.append(constant)
         return id
     }
 
