@@ -47,7 +47,9 @@ extension FunctionBuilder {
             }
             currentSource = c.source
             // Name only the gate's own operands and output, as Gradient.backwardLines does.
-            var local = pinned.filter { plan.names[$0.key] == nil }.merging(temporaries) { pin, _ in pin }
+            // Pins first: a pinned stage outside the gate prints as its value, the gate's own
+            // operands as their names.
+            var local = pinned.merging(temporaries) { pin, _ in pin }
             for node in staged.inputNodes + graph[c.source].children + [c.source] { local[node] = names[node] }
             for node in planner.hoisted([c.partial], named: local, shareRepeated: false,
                                         repeatsArgument: emitter.repeatsArgument) {
