@@ -3,10 +3,16 @@ import Symbolic
 
 extension FunctionBuilder {
     /// The closed-form body: shared subexpressions as temporaries `t0, t1, ...` (see
-    /// `HoistingPlanner`), the value as written, and each simplified partial derivative from
+    /// `HoistingPlanner`), the value, and each simplified partial derivative from
     /// `Gradient.closedForm()`.
+    ///
+    /// The value is brought to the same canonical form as the partials, so that what they
+    /// share is the same node (the user's `sigmoid(sqrt(y))` and the partials'
+    /// `sigmoid(y^(1/2))` would otherwise be computed twice).
     mutating func closedFormBody() -> [BodyLine] {
-        let output = staged.output
+        var simplifier = Simplifier(graph)
+        let simplified = simplifier.simplify(staged.output)
+        let output = simplifier.stopReason == .done ? simplified : staged.output
         let partials = gradient.closedForm()
         let roots = [output] + partials
         let inputs = inputNames
