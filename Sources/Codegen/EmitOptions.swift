@@ -67,6 +67,7 @@ public enum CodegenError: Error, Equatable, CustomStringConvertible, Sendable {
     /// keywords or of the names the generated code relies on (`np`, `exp`, `Double`, ...).
     case invalidFunctionName(String, Language)
 
+    /// The message for users: what is wrong with the name and what would do.
     public var description: String {
         switch self {
         case .invalidFunctionName(let name, let language):
