@@ -1,2 +1,0 @@
-// Placeholder until Codegen lands.
-import Symbolic

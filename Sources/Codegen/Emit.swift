@@ -1,0 +1,58 @@
+import ExprParse
+import Symbolic
+
+/// Source code computing the value and gradient of `gradient`'s program, in `options.language`.
+///
+/// Parameters come in `gradient.staged.inputs` order (which `--vars` sets). Variables whose
+/// names the language reserves are renamed (`lambda` becomes `lambda_`); the result and the
+/// generated documentation list every rename.
+///
+/// ```swift
+/// let g = try Gradient(source: "(x + y)z")
+/// let code = try emit(g, source: "(x + y)z", options: EmitOptions(language: .numpy))
+/// print(code.text)   // def f(x, y, z): ... return out, dx, dy, dz
+/// ```
+/// - Parameter source: the program's text, shown (re-printed, comments dropped) in the
+///   generated documentation.
+/// - Throws: `CodegenError.invalidFunctionName` when `options.functionName` cannot name a
+///   function in the language.
+public func emit(_ gradient: Gradient, source: String, options: EmitOptions) throws -> EmittedCode {
+    switch options.language {
+    case .numpy: return try emit(gradient, source: source, options: options, with: NumPyEmitter())
+    case .swift: return try emit(gradient, source: source, options: options, with: SwiftEmitter())
+    }
+}
+
+/// `emit` with an explicit emitter (the options' `language` is ignored): the entry point for
+/// languages defined outside this module.
+public func emit<E: Emitter>(_ gradient: Gradient, source: String, options: EmitOptions, with emitter: E) throws -> EmittedCode {
+    guard emitter.isValidFunctionName(options.functionName) else {
+        throw CodegenError.invalidFunctionName(options.functionName, emitter.language)
+    }
+    var builder = FunctionBuilder(emitter: emitter, gradient: gradient, functionName: options.functionName)
+    let body = options.closedForm ? builder.closedFormBody() : builder.stagedBody()
+    let function = GeneratedFunction(
+        name: options.functionName, parameters: builder.parameters, valueName: builder.plan.outputName,
+        partialNames: builder.partialNames,
+        summary: summary(source, functionName: options.functionName, inputs: gradient.staged.inputs),
+        renamed: builder.plan.renamed, body: body)
+    return EmittedCode(text: emitter.render(function), renamed: builder.plan.renamed)
+}
+
+/// `f(x, y, z) = (x + y)*z`, or for a program with statements
+/// `f(t) = z, where x = ln(t); y = t^3/3; z = 2*x + y`: the program re-printed by ExprParse, so
+/// comments (which could hold anything) are dropped and the text is plain ASCII.
+func summary(_ source: String, functionName: String, inputs: [String]) -> String {
+    let call = "\(functionName)(\(inputs.joined(separator: ", ")))"
+    let parsed = Parser.parse(source)
+    guard !parsed.hasErrors, let output = parsed.program.output else {
+        return "\(call) = \(source.split(whereSeparator: \.isNewline).joined(separator: "; "))"
+    }
+    let program = parsed.program
+    if program.statements.count == 1 { return "\(call) = \(program.printed(output.value))" }
+    let statements = program.statements.map { statement in
+        (statement.name.map { "\($0) = " } ?? "") + program.printed(statement.value)
+    }
+    let result = output.name ?? program.printed(output.value)
+    return "\(call) = \(result), where \(statements.joined(separator: "; "))"
+}

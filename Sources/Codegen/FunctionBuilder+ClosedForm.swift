@@ -1,0 +1,61 @@
+import ExprParse
+import Symbolic
+
+extension FunctionBuilder {
+    /// The closed-form body: shared subexpressions as temporaries `t0, t1, ...` (see
+    /// `HoistingPlanner`), the value, and each simplified partial derivative from
+    /// `Gradient.closedForm()`.
+    ///
+    /// The value is brought to the same canonical form as the partials, so that what they
+    /// share is the same node (the user's `sigmoid(sqrt(y))` and the partials'
+    /// `sigmoid(y^(1/2))` would otherwise be computed twice).
+    mutating func closedFormBody() -> [BodyLine] {
+        var simplifier = Simplifier(graph)
+        let simplified = simplifier.simplify(staged.output)
+        let output = simplifier.stopReason == .done ? simplified : staged.output
+        let partials = gradient.closedForm()
+        let roots = [output] + partials
+        let inputs = inputNames
+
+        let hoisted = HoistingPlanner(graph: graph).hoisted(roots, named: inputs, shareRepeated: true,
+                                                            repeatsArgument: emitter.repeatsArgument)
+        // The value, when shared, is defined under its own name where it first is needed.
+        var names = inputs
+        for node in hoisted { names[node] = node == output ? plan.outputName : plan.temporary() }
+        let pinned = emitter.pinnedNames(graph, nodes: graph.reachable(from: roots), names: names)
+        names = merged(names, pinned)
+
+        var lines: [BodyLine] = []
+        let definitions = hoisted.filter { pinned[$0] == nil }
+        var section = ""
+        for node in definitions {
+            let heading = node == output ? "value" : "shared subexpressions"
+            if heading != section { lines.append(.comment(heading)) }
+            section = heading
+            // Print the node's own op: without its name, the printer would just print the name.
+            let name = names.removeValue(forKey: node) ?? "?"
+            let text = printer.render(node, names: names)
+            names[node] = name
+            lines.append(.define(name: name, expression: node == output ? valueExpression(text, of: output) : text))
+        }
+        if !definitions.contains(output) {
+            lines.append(.comment("value"))
+            lines.append(.define(name: plan.outputName, expression: valueExpression(printer.render(output, names: names), of: output)))
+        }
+
+        lines.append(.comment("partial derivatives"))
+        let seed = seed()
+        if let seed { lines.append(.define(name: seed.name, expression: seed.expression)) }
+        for (index, partial) in partials.enumerated() {
+            let input = staged.inputNodes[index]
+            let name = plan.adjointNames[input] ?? "?"
+            if graph.isNumber(partial, .zero) {
+                lines.append(.define(name: name, expression: emitter.zero(forInput: plan.names[input] ?? "?", seed: seed?.name)))
+                continue
+            }
+            let text = chained(partial, printed: printer.printed(partial, names: names), upstream: seed?.name)
+            lines.append(.define(name: name, expression: text))
+        }
+        return lines
+    }
+}

@@ -1,0 +1,70 @@
+import ExprParse
+import Symbolic
+
+extension FunctionBuilder {
+    /// The staged body: the forward equations one op each, then the backward pass one
+    /// contribution each, grouped under a comment naming the forward equation it differentiates
+    /// (tangent's "Grad of:" lines).
+    ///
+    /// The backward lines are `Gradient.backwardLines` rebuilt from `contributions`, because
+    /// code needs two things that function does not offer: names for pinned constants inside
+    /// local partials, and temporaries for arguments a spelling repeats (Swift's `step(b - a)`
+    /// in the partial of `max`).
+    mutating func stagedBody() -> [BodyLine] {
+        let partials = gradient.contributions.map(\.partial)
+        let printed = graph.reachable(from: staged.equations.map(\.node) + [staged.output] + partials)
+        let pinned = emitter.pinnedNames(graph, nodes: printed, names: plan.names)
+        // A stage keeps its name even when pinned: only its definition uses the pin.
+        let names = plan.names.merging(pinned) { name, _ in name }
+
+        var lines: [BodyLine] = [.comment("forward pass")]
+        var equationText: [String: String] = [:]
+        let forward = staged.forwardLines(emitter.dialect, names: names, outputName: plan.outputName)
+        for (index, line) in forward.enumerated() {
+            if let equation = line.equation {
+                // A stage that is itself a pinned constant (Symbolic stages `1/0` when the
+                // user writes it) computes the pinned spelling instead of its op.
+                let node = staged.equations[index].node
+                let expression = pinned[node] ?? line.expression
+                equationText[equation] = "\(line.name) = \(expression)"
+                lines.append(.define(name: line.name, expression: valueExpression(expression, of: node)))
+            } else {
+                lines.append(.define(name: line.name, expression: valueExpression(line.expression, of: staged.output)))
+            }
+        }
+
+        lines.append(.comment("backward pass"))
+        let seed = seed()
+        if let seed { lines.append(.define(name: seed.name, expression: seed.expression)) }
+        let planner = HoistingPlanner(graph: graph)
+        var assigned = Set<NodeID>()
+        var currentSource: NodeID?
+        // Temporaries stay in scope for the rest of the body, so later lines reuse them.
+        var temporaries: [NodeID: String] = [:]
+        for c in gradient.contributions {
+            if c.source != currentSource, let name = staged.names[c.source] {
+                lines.append(.comment("from: " + (equationText[name] ?? name)))
+            }
+            currentSource = c.source
+            // Name only the gate's own operands and output, as Gradient.backwardLines does.
+            // Pins first: a pinned stage outside the gate prints as its value, the gate's own
+            // operands as their names.
+            var local = pinned.merging(temporaries) { pin, _ in pin }
+            for node in staged.inputNodes + graph[c.source].children + [c.source] { local[node] = names[node] }
+            for node in planner.hoisted([c.partial], named: local, shareRepeated: false,
+                                        repeatsArgument: emitter.repeatsArgument) {
+                let temporary = plan.temporary()
+                lines.append(.define(name: temporary, expression: printer.render(node, names: local)))
+                local[node] = temporary
+                temporaries[node] = temporary
+            }
+            let partial = printer.printed(c.partial, names: local)
+            let upstream = c.source == staged.output ? seed?.name : plan.adjointNames[c.source]
+            let text = chained(c.partial, printed: partial, upstream: upstream)
+            let target = plan.adjointNames[c.target] ?? "?"
+            lines.append(c.accumulates ? .accumulate(name: target, expression: text) : .define(name: target, expression: text))
+            assigned.insert(c.target)
+        }
+        return lines + unreachedInputs(assigned: assigned, seed: seed?.name)
+    }
+}

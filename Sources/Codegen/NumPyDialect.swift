@@ -1,0 +1,92 @@
+import ExprParse
+import Symbolic
+
+/// How NumPy-style Python spells the math: plain NumPy calls, nothing the user must supply.
+///
+/// Python's own `**` and `/` follow the same precedence as symdiff's language (`-x**2` is
+/// `-(x**2)`), so only leaves, calls and powers differ.
+public struct NumPyDialect: Dialect {
+    /// The NumPy dialect.
+    public init() {}
+
+    /// Integers as `2` and fractions as `1/3`: Python's true division of two integers is
+    /// correctly rounded, so `1/3` is exactly the Double nearest one third.
+    public func number(_ value: Number) -> Printed {
+        switch value {
+        case .rational(let r):
+            return r.isInteger ? Printed(r.description, Printed.Level.atom)
+                : Printed("\(r.numerator)/\(r.denominator)", Printed.Level.product)
+        case .real(let d):
+            if d.isNaN { return Printed("np.nan", Printed.Level.atom) }
+            if d.isInfinite { return Printed(d < 0 ? "-np.inf" : "np.inf", d < 0 ? Printed.Level.unary : Printed.Level.atom) }
+            return Printed(Number.format(d), Printed.Level.atom)
+        }
+    }
+
+    /// `np.pi` and `np.e`.
+    public func constant(_ constant: NamedConstant) -> Printed {
+        switch constant {
+        case .pi: return Printed("np.pi", Printed.Level.atom)
+        case .e: return Printed("np.e", Printed.Level.atom)
+        }
+    }
+
+    /// Names are printed as given (the driver has already renamed reserved ones).
+    public func variable(_ name: String) -> Printed { Printed(name, Printed.Level.atom) }
+
+    /// Every function of the language in plain NumPy; kinks follow symdiff's conventions
+    /// (`heaviside(0, 0.0)` is 0, as step(0) is), and NaN propagates as in the evaluator.
+    public func call(_ function: Function, _ arguments: [String]) -> Printed {
+        let a = arguments.first ?? ""
+        let b = arguments.count > 1 ? arguments[1] : ""
+        let text: String
+        switch function {
+        case .ln: text = "np.log(\(a))"
+        case .log2: text = "np.log2(\(a))"
+        case .log10: text = "np.log10(\(a))"
+        case .exp: text = "np.exp(\(a))"
+        case .sqrt: text = "np.sqrt(\(a))"
+        case .sin: text = "np.sin(\(a))"
+        case .cos: text = "np.cos(\(a))"
+        case .tan: text = "np.tan(\(a))"
+        case .asin: text = "np.arcsin(\(a))"
+        case .acos: text = "np.arccos(\(a))"
+        case .atan: text = "np.arctan(\(a))"
+        case .sinh: text = "np.sinh(\(a))"
+        case .cosh: text = "np.cosh(\(a))"
+        case .tanh: text = "np.tanh(\(a))"
+        // 1/(1 + e^-a) = exp(-ln(1 + e^-a)); logaddexp never overflows, so neither does this.
+        case .sigmoid: text = "np.exp(-np.logaddexp(0.0, \(OperandText.negated(a))))"
+        case .relu: text = "np.maximum(\(a), 0.0)"
+        case .abs: text = "np.abs(\(a))"
+        // ln(1 + e^a), computed by NumPy as max(a, 0) + log1p(exp(-|a|)), like the evaluator.
+        case .softplus: text = "np.logaddexp(0.0, \(a))"
+        case .sign: text = "np.sign(\(a))"
+        case .step: text = "np.heaviside(\(a), 0.0)"
+        case .max: text = "np.maximum(\(a), \(b))"
+        case .min: text = "np.minimum(\(a), \(b))"
+        case .pow: text = "np.power(\(a), \(b))"
+        }
+        return Printed(text, Printed.Level.atom)
+    }
+
+    /// `a**n` for an integer literal `n`; `np.power(a, b)` otherwise, because Python's `**` on
+    /// a negative float and a fractional exponent returns a complex number where NumPy (and the
+    /// evaluator) give NaN.
+    public func power(_ base: Printed, _ exponent: Printed) -> Printed {
+        if NumPyDialect.isIntegerLiteral(exponent.text) {
+            return Printed(base.wrapped(below: Printed.Level.atom) + "**" + exponent.text, Printed.Level.power)
+        }
+        return Printed("np.power(\(base.text), \(exponent.text))", Printed.Level.atom)
+    }
+
+    /// Spaced, as staged equations read best (`out = a * z`).
+    public var times: String { " * " }
+    /// Spaced, like `times`.
+    public var over: String { " / " }
+
+    static func isIntegerLiteral(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+}

@@ -1,0 +1,86 @@
+import ExprParse
+import Symbolic
+
+/// Writes a NumPy function: element-wise on Python floats and on NumPy arrays of any
+/// broadcastable shapes, returning `(value, df/dx1, df/dx2, ...)`.
+public struct NumPyEmitter: Emitter {
+    /// The NumPy emitter.
+    public init() {}
+
+    /// `.numpy`.
+    public var language: Language { .numpy }
+    /// `NumPyDialect`.
+    public var dialect: NumPyDialect { NumPyDialect() }
+    /// Python keywords, soft keywords, builtins, `np` and friends.
+    public var reservedVariableNames: Set<String> { ReservedNames.python }
+    /// The same names: a function called `print` or `np` would shadow what callers expect.
+    public var reservedFunctionNames: Set<String> { ReservedNames.python }
+
+    /// Never: every NumPy spelling reads its arguments once.
+    public func repeatsArgument(_ function: Function) -> Bool { false }
+
+    /// `np.ones_like(out)`: the seed has the value's shape, so every adjoint computed from it
+    /// has the broadcast shape of the inputs it depends on, and no adjoint is a bare scalar.
+    public func seed(ofValue value: String) -> String? { "np.ones_like(\(value))" }
+
+    /// Zeros in the broadcast shape of the seed and the input: the shape every other partial
+    /// has, widened by the input's own shape (the derivative is zero at every element).
+    public func zero(forInput input: String, seed: String?) -> String {
+        guard let seed else { return "np.zeros_like(\(input))" }
+        return "np.zeros(np.broadcast(\(seed), \(input)).shape)"
+    }
+
+    /// A constant value as a float64 array, not a Python int, so that the value and the seed
+    /// have NumPy's float semantics like every other output.
+    public func constantValue(_ expression: String) -> String { "np.asarray(\(expression), dtype=np.float64)" }
+
+    /// Non-finite constants, which Python arithmetic would raise on (see `PinnedNames`).
+    public func pinnedNames(_ graph: Graph, nodes: [NodeID], names: [NodeID: String]) -> [NodeID: String] {
+        PinnedNames.nonFiniteConstants(graph, nodes: nodes)
+    }
+
+    /// The module text: import, function, docstring, float64 conversion, body, return.
+    public func render(_ function: GeneratedFunction) -> String {
+        var out = "import numpy as np\n\n\n"
+        out += "def \(function.name)(\(function.parameters.joined(separator: ", "))):\n"
+        let returned = ["value"] + function.parameters.map { "d\(function.name)/d\($0)" }
+        out += "    \"\"\"Value and gradient of \(Docstring.escaped(function.summary)).\n\n"
+        out += "    Returns (\(returned.joined(separator: ", "))); element-wise on floats and NumPy arrays.\n"
+        if !function.renamed.isEmpty {
+            out += "    Renamed (reserved in Python): \(function.renamed.map(\.description).joined(separator: ", ")).\n"
+        }
+        out += "    \"\"\"\n"
+        if !function.parameters.isEmpty {
+            out += "    # float64 arrays: IEEE semantics (1/0 is inf, log(-1) is nan), never a Python exception\n"
+        }
+        for parameter in function.parameters {
+            out += "    \(parameter) = np.asarray(\(parameter), dtype=np.float64)\n"
+        }
+        for line in function.body {
+            switch line {
+            case .comment(let text):
+                out += "    # \(text)\n"
+            case .define(let name, let expression):
+                out += "    \(name) = \(expression)\n"
+            case .accumulate(let name, let expression):
+                // Never `+=`: it would write into an array that another adjoint may alias
+                // (after `dx = da`, `dx += ...` would change `da` too).
+                out += "    \(name) = \(name) + \(expression)\n"
+            }
+        }
+        let results = [function.valueName] + function.partialNames
+        out += "    return \(results.count == 1 ? "(\(results[0]),)" : results.joined(separator: ", "))\n"
+        return out
+    }
+}
+
+/// Text placed inside generated documentation.
+enum Docstring {
+    /// `text` safe inside a Python triple-quoted string and on one line of a comment: printed
+    /// programs are plain ASCII already, so this only guards against a caller's raw text.
+    static func escaped(_ text: String) -> String {
+        String(text.map { character -> Character in
+            character == "\\" || character == "\"" || character.isNewline || !character.isASCII ? " " : character
+        })
+    }
+}

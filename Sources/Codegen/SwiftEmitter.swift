@@ -1,0 +1,80 @@
+import ExprParse
+import Symbolic
+
+/// Writes a Swift function on `Double` returning `(value: ..., d<x1>: ..., ...)`, which compiles
+/// without a single warning: `let` for every value, `var` only for adjoints that accumulate,
+/// and no value that is never read.
+public struct SwiftEmitter: Emitter {
+    /// The Swift emitter.
+    public init() {}
+
+    /// `.swift`.
+    public var language: Language { .swift }
+    /// `SwiftDialect`.
+    public var dialect: SwiftDialect { SwiftDialect() }
+    /// Swift keywords, library names, the Foundation functions the code calls, and `value`.
+    public var reservedVariableNames: Set<String> { ReservedNames.swift }
+    /// Swift keywords, library names and the Foundation functions the code calls.
+    public var reservedFunctionNames: Set<String> { ReservedNames.swiftFunctionNames }
+
+    /// The spellings that read an argument more than once (see `SwiftDialect.call`).
+    public func repeatsArgument(_ function: Function) -> Bool {
+        switch function {
+        case .softplus, .sign, .step, .max, .min: return true
+        case .sigmoid, .ln, .log2, .log10, .exp, .sqrt, .sin, .cos, .tan, .asin, .acos, .atan, .sinh, .cosh, .tanh,
+             .relu, .abs, .pow:
+            return false
+        }
+    }
+
+    /// None: on scalars the seed 1 folds into the first backward lines (`da = z`).
+    public func seed(ofValue value: String) -> String? { nil }
+
+    /// `0.0`.
+    public func zero(forInput input: String, seed: String?) -> String { "0.0" }
+
+    /// Already a `Double`: the dialect writes every number with a decimal point.
+    public func constantValue(_ expression: String) -> String { expression }
+
+    /// Negations of negative operands, which would otherwise print as `--x`.
+    public func pinnedNames(_ graph: Graph, nodes: [NodeID], names: [NodeID: String]) -> [NodeID: String] {
+        PinnedNames.negatedNegatives(graph, dialect: dialect, nodes: nodes, names: names)
+    }
+
+    /// The file text: import, documented function, body, return.
+    public func render(_ function: GeneratedFunction) -> String {
+        var out = "import Foundation\n\n"
+        out += "/// Value and gradient of \(Docstring.escaped(function.summary)).\n"
+        out += "///\n"
+        let returned = ["value"] + function.parameters.map { "d\(function.name)/d\($0)" }
+        out += "/// Returns (\(returned.joined(separator: ", "))).\n"
+        if !function.renamed.isEmpty {
+            out += "/// Renamed (reserved in Swift): \(function.renamed.map(\.description).joined(separator: ", ")).\n"
+        }
+        let parameters = function.parameters.map { "_ \($0): Double" }.joined(separator: ", ")
+        // A one-element tuple cannot have a label, so a function of no inputs returns the value.
+        let labels = ["value"] + function.partialNames
+        let resultType = function.parameters.isEmpty ? "Double" : "(" + labels.map { "\($0): Double" }.joined(separator: ", ") + ")"
+        out += "func \(function.name)(\(parameters)) -> \(resultType) {\n"
+        var accumulated = Set<String>()
+        for case .accumulate(let name, _) in function.body { accumulated.insert(name) }
+        for line in function.body {
+            switch line {
+            case .comment(let text):
+                out += "    // \(text)\n"
+            case .define(let name, let expression):
+                out += "    \(accumulated.contains(name) ? "var" : "let") \(name) = \(expression)\n"
+            case .accumulate(let name, let expression):
+                out += "    \(name) += \(expression)\n"
+            }
+        }
+        let values = [function.valueName] + function.partialNames
+        if function.parameters.isEmpty {
+            out += "    return \(function.valueName)\n"
+        } else {
+            out += "    return (" + zip(labels, values).map { "\($0): \($1)" }.joined(separator: ", ") + ")\n"
+        }
+        out += "}\n"
+        return out
+    }
+}
