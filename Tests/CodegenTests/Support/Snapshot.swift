@@ -2,11 +2,7 @@ import Foundation
 import Testing
 
 /// Exact-text snapshots in `Tests/CodegenTests/Snapshots/`, rewritten when the environment has
-/// `RECORD_SNAPSHOTS=1`.
-///
-/// The files' names start with a dot because SwiftPM warns about every file in a target it does
-/// not know how to handle and skips only hidden ones; once Package.swift excludes `Snapshots`
-/// from CodegenTests, the dot can go.
+/// `RECORD_SNAPSHOTS=1`. Package.swift excludes the folder from the target's sources.
 enum Snapshot {
     static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()   // Support
@@ -17,7 +13,7 @@ enum Snapshot {
 
     /// Compares `text` with the snapshot `name`, or records it.
     static func assert(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let url = directory.appendingPathComponent("." + name)
+        let url = directory.appendingPathComponent(name)
         if recording {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
