@@ -17,7 +17,7 @@ extension FunctionBuilder {
         let roots = [output] + partials
         let inputs = inputNames
 
-        let hoisted = HoistingPlanner(graph: graph).hoisted(roots, named: inputs, shareRepeated: true,
+        let hoisted = HoistingPlanner(graph: graph).hoisted(roots, named: { inputs[$0] }, shareRepeated: true,
                                                             repeatsArgument: emitter.repeatsArgument)
         // The value, when shared, is defined under its own name where it first is needed.
         var names = inputs

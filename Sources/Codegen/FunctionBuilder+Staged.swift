@@ -6,7 +6,8 @@ extension FunctionBuilder {
     /// contribution each, grouped under a comment naming the forward equation it differentiates
     /// (tangent's "Grad of:" lines).
     ///
-    /// The backward lines are `Gradient.backwardLines` rebuilt from `contributions`, because
+    /// The backward lines are `Gradient.backwardLines` rebuilt from `contributions` (sharing its
+    /// `gateNames` and `chainText`), because
     /// code needs two things that function does not offer: names for pinned constants inside
     /// local partials, and temporaries for arguments a spelling repeats (Swift's `step(b - a)`
     /// in the partial of `max`).
@@ -49,18 +50,19 @@ extension FunctionBuilder {
             // Name only the gate's own operands and output, as Gradient.backwardLines does.
             // Pins first: a pinned stage outside the gate prints as its value, the gate's own
             // operands as their names.
+            let gate = gradient.gateNames(c, names)
             var local = pinned.merging(temporaries) { pin, _ in pin }
-            for node in staged.inputNodes + graph[c.source].children + [c.source] { local[node] = names[node] }
-            for node in planner.hoisted([c.partial], named: local, shareRepeated: false,
+            for node in graph[c.source].children + [c.source] { local[node] = names[node] }
+            for node in planner.hoisted([c.partial], named: { local[$0] ?? gate($0) }, shareRepeated: false,
                                         repeatsArgument: emitter.repeatsArgument) {
                 let temporary = plan.temporary()
-                lines.append(.define(name: temporary, expression: printer.render(node, names: local)))
+                let lookup: (NodeID) -> String? = { local[$0] ?? gate($0) }
+                lines.append(.define(name: temporary, expression: printer.printed(node, names: lookup, literalRoot: true).text))
                 local[node] = temporary
                 temporaries[node] = temporary
             }
-            let partial = printer.printed(c.partial, names: local)
             let upstream = c.source == staged.output ? seed?.name : plan.adjointNames[c.source]
-            let text = chained(c.partial, printed: partial, upstream: upstream)
+            let text = gradient.chainText(c, printer: printer, names: { local[$0] ?? gate($0) }, upstream: upstream)
             let target = plan.adjointNames[c.target] ?? "?"
             lines.append(c.accumulates ? .accumulate(name: target, expression: text) : .define(name: target, expression: text))
             assigned.insert(c.target)

@@ -22,13 +22,13 @@ struct HoistingPlanner {
     ///   - shareRepeated: hoist operations used more than once (closed forms do; a staged line
     ///     is one op on names and needs only the argument rule).
     ///   - repeatsArgument: whether the target's spelling of a function repeats its arguments.
-    func hoisted(_ roots: [NodeID], named: [NodeID: String], shareRepeated: Bool,
+    func hoisted(_ roots: [NodeID], named: (NodeID) -> String?, shareRepeated: Bool,
                  repeatsArgument: (Function) -> Bool) -> [NodeID] {
-        let order = graph.reachable(from: roots) { named[$0] != nil }
+        let order = graph.reachable(from: roots) { named($0) != nil }
         var uses: [NodeID: Int] = [:]
         var forced = Set<NodeID>()
         for root in roots { uses[root, default: 0] += 1 }
-        for id in order where named[id] == nil {
+        for id in order where named(id) == nil {
             let node = graph[id]
             for child in node.children { uses[child, default: 0] += 1 }
             if case .function(let f) = node.op, repeatsArgument(f) {
@@ -36,7 +36,7 @@ struct HoistingPlanner {
             }
         }
         return order.filter { id in
-            named[id] == nil && graph[id].op.isOperation
+            named(id) == nil && graph[id].op.isOperation
                 && (forced.contains(id) || (shareRepeated && (uses[id] ?? 0) > 1))
         }
     }

@@ -24,9 +24,11 @@ extension Gradient {
             // Inputs are variables, leaves that cost nothing, so only the gate's operands stop.
             var local = Set(graph[c.source].children)
             local.insert(c.source)
-            let partial = graph.isNumber(c.partial, .one) || graph.isNumber(c.partial, .minusOne)
+            var partial = graph.isNumber(c.partial, .one) || graph.isNumber(c.partial, .minusOne)
                 ? 0 : graph.treeOps(c.partial, stoppingAt: local)
             let product = c.source == staged.output ? 0 : (graph.isNumber(c.partial, .one) ? 0 : 1)
+            // `upstream * (1/b)` is written `upstream / b`: the division is the product.
+            if product == 1, !local.contains(c.partial), reciprocal(c.partial) != nil { partial -= 1 }
             backward += partial + product + (c.accumulates ? 1 : 0)
         }
         return OpCounts(forward: forward, backward: backward)

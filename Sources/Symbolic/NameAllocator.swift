@@ -3,14 +3,16 @@ import ExprParse
 /// Hands out short, unused, re-parseable names: the worksheet's a, b, c, ... for stages and
 /// `dname` for adjoints.
 ///
-/// `e` and `pi` are skipped because they are constants of the language, and every function
+/// `e` and `pi` are skipped because they are constants of the language, `f` because it names
+/// the function itself, and every function
 /// spelling is reserved, so a staged listing is itself valid input.
 struct NameAllocator {
     private(set) var taken: Set<String>
     private var nextLetter = 0
 
     init(taken: some Sequence<String>) {
-        self.taken = Set(taken).union(Function.allSpellings).union(NamedConstant.allCases.map(\.name))
+        // `f` is what worksheets and symdiff's own `df/dx` lines call the function itself.
+        self.taken = Set(taken).union(Function.allSpellings).union(NamedConstant.allCases.map(\.name)).union(["f"])
     }
 
     /// Marks `name` as used.

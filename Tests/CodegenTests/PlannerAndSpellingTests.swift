@@ -10,7 +10,7 @@ import Testing
         let graph = gradient.graph
         let roots = [gradient.staged.output] + gradient.closedForm()
         let inputs = Dictionary(uniqueKeysWithValues: zip(gradient.staged.inputNodes, gradient.staged.inputs))
-        let hoisted = HoistingPlanner(graph: graph).hoisted(roots, named: inputs, shareRepeated: true) { _ in false }
+        let hoisted = HoistingPlanner(graph: graph).hoisted(roots, named: { inputs[$0] }, shareRepeated: true) { _ in false }
         #expect(hoisted == hoisted.sorted())
         #expect(hoisted.allSatisfy { graph[$0].op.isOperation })
         let xy = graph.intern(.mul, [graph.variable("x"), graph.variable("y")])
@@ -23,8 +23,8 @@ import Testing
         let names = Dictionary(uniqueKeysWithValues: zip(gradient.staged.inputNodes, gradient.staged.inputs))
         let planner = HoistingPlanner(graph: graph)
         let sum = graph.intern(.add, [graph.variable("x"), graph.variable("y")])
-        #expect(planner.hoisted([gradient.staged.output], named: names, shareRepeated: false) { $0 == .sign } == [sum])
-        #expect(planner.hoisted([gradient.staged.output], named: names, shareRepeated: false) { _ in false }.isEmpty)
+        #expect(planner.hoisted([gradient.staged.output], named: { names[$0] }, shareRepeated: false) { $0 == .sign } == [sum])
+        #expect(planner.hoisted([gradient.staged.output], named: { names[$0] }, shareRepeated: false) { _ in false }.isEmpty)
     }
 
     @Test func closedFormComputesNothingTwice() throws {

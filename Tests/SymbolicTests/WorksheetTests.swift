@@ -85,10 +85,10 @@ import Testing
             b = sqrt(y)
             c = sigmoid(b)
             d = a * c
-            f = x + y
-            g = f^2
-            h = sigmoid(g)
-            out = d / h
+            g = x + y
+            h = g^2
+            i = sigmoid(h)
+            out = d / i
             """)
     }
 

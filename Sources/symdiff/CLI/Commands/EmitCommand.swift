@@ -28,7 +28,4 @@ enum EmitCommand: Subcommand {
         }
     }
 
-    static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        throw CLIError.notImplemented(command: spec.name)
-    }
 }

@@ -28,7 +28,4 @@ enum EvalCommand: Subcommand {
         _ = try arguments.double("--step")
     }
 
-    static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        throw CLIError.notImplemented(command: spec.name)
-    }
 }

@@ -1,3 +1,6 @@
+import Codegen
+import Symbolic
+
 /// `symdiff grad`: the partial derivatives as formulas.
 enum GradCommand: Subcommand {
     static let spec = CommandSpec(
@@ -22,6 +25,39 @@ enum GradCommand: Subcommand {
     )
 
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        throw CLIError.notImplemented(command: spec.name)
+        let gradient = try Pipeline.gradient(arguments, input, io)
+        let format = try arguments.choice("--format", among: ["text", "json", "latex"]) ?? "text"
+        let variables = try Pipeline.reported(arguments, gradient)
+        var simplifier = Simplifier(gradient.graph)
+        let forms = variables.map { simplifier.simplify(gradient.derivative($0)) }
+        if case .tooLarge(let nodes) = simplifier.stopReason {
+            io.printError("warning: the derivatives were not simplified: \(nodes) nodes is over the limit of \(Limits.maxSimplifyNodes)")
+        }
+        let names = variables.map { gradient.staged.inputs[$0] }
+        let f = Pipeline.functionName(gradient)
+        switch format {
+        case "json":
+            let texts = try forms.map { try text($0, gradient, InputLanguage()) }
+            let entries = zip(names, texts).map { "\(jsonString($0)): \(jsonString($1))" }
+            io.print("{\"gradient\": {\(entries.joined(separator: ", "))}}")
+        case "latex":
+            throw CLIError.notImplemented(command: "grad --format latex")
+        default:
+            for (name, form) in zip(names, forms) { io.print("d\(f)/d\(name) = \(try text(form, gradient, InputLanguage()))") }
+        }
+    }
+
+    /// Largest closed form printed in full; a DAG with much sharing can expand exponentially as
+    /// text, so beyond this the user is pointed at `emit --closed-form`, which shares.
+    static let maxCharacters = 4_000_000
+
+    private static func text<D: Dialect>(_ node: NodeID, _ gradient: Gradient, _ dialect: D) throws -> String {
+        let printer = Printer(gradient.graph, dialect)
+        let size = printer.expandedSize(node)
+        guard size <= maxCharacters else {
+            throw CLIError.input("a derivative is too large to print as one formula (about \(size) characters); "
+                                 + "use 'symdiff emit --closed-form', which computes shared subexpressions once")
+        }
+        return printer.render(node)
     }
 }

@@ -1,3 +1,5 @@
+import ExprParse
+
 /// `symdiff parse`: shows how an expression was read.
 enum ParseCommand: Subcommand {
     static let spec = CommandSpec(
@@ -19,6 +21,8 @@ enum ParseCommand: Subcommand {
     )
 
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        throw CLIError.notImplemented(command: spec.name)
+        let program = try Pipeline.parse(input, io)
+        let text = arguments.flag("--print") ? program.printed() : program.dump()
+        io.writeOutput(text.hasSuffix("\n") ? text : text + "\n")
     }
 }

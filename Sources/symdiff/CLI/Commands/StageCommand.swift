@@ -1,3 +1,5 @@
+import Symbolic
+
 /// `symdiff stage`: the expression as a list of one-operation equations.
 enum StageCommand: Subcommand {
     static let spec = CommandSpec(
@@ -20,6 +22,17 @@ enum StageCommand: Subcommand {
     )
 
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        throw CLIError.notImplemented(command: spec.name)
+        let gradient = try Pipeline.gradient(arguments, input, io, expand: arguments.flag("--expand"))
+        let dialect = InputLanguage(spaced: true)
+        let forward = gradient.staged.forwardLines(dialect)
+        guard arguments.flag("--backward") else {
+            if !forward.isEmpty { io.print(forward.listing) }
+            return
+        }
+        io.print("# forward pass")
+        if !forward.isEmpty { io.print(forward.listing) }
+        io.print("# backward pass (d<name> is d\(gradient.staged.outputName)/d<name>)")
+        let backward = gradient.backwardLines(dialect)
+        if !backward.isEmpty { io.print(backward.listing) }
     }
 }

@@ -14,7 +14,4 @@ enum StatsCommand: Subcommand {
         options: []
     )
 
-    static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        throw CLIError.notImplemented(command: spec.name)
-    }
 }

@@ -1,0 +1,29 @@
+import Codegen
+import Symbolic
+
+extension EmitCommand {
+    static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
+        let gradient = try Pipeline.gradient(arguments, input, io)
+        guard let language = Language(rawValue: try arguments.choice("--lang", among: Language.allCases.map(\.rawValue)) ?? "") else {
+            throw CLIError.usage("option '--lang' is required: numpy or swift")
+        }
+        let options = EmitOptions(language: language, functionName: arguments.value("--name") ?? "f",
+                                  closedForm: arguments.flag("--closed-form"))
+        let code: EmittedCode
+        do {
+            code = try emit(gradient, source: input.text, options: options)
+        } catch let error as CodegenError {
+            throw CLIError.usage(error.description)
+        }
+        let text = code.text.hasSuffix("\n") ? code.text : code.text + "\n"
+        if let path = arguments.value("--output") {
+            do {
+                try io.writeFile(path, text)
+            } catch {
+                throw CLIError.input("cannot write '\(path)': \(error)")
+            }
+        } else {
+            io.writeOutput(text)
+        }
+    }
+}
