@@ -41,7 +41,7 @@ extension FunctionBuilder {
         var assigned = Set<NodeID>()
         var currentSource: NodeID?
         // Temporaries stay in scope for the rest of the body, so later lines reuse them.
-        var temporaries: [NodeID: String] = [:]
+        var temporaries = NodeMap<String>()
         for c in gradient.contributions {
             if c.source != currentSource, let name = staged.names[c.source] {
                 lines.append(.comment("from: " + (equationText[name] ?? name)))

@@ -9,9 +9,9 @@ import Symbolic
 /// Renaming is deterministic: names are visited in input, then equation, then adjoint order.
 struct NamePlan {
     /// Input and equation names, as emitted.
-    private(set) var names: [NodeID: String]
+    private(set) var names: NodeMap<String>
     /// Adjoint names, as emitted.
-    private(set) var adjointNames: [NodeID: String]
+    private(set) var adjointNames: NodeMap<String>
     /// The name of the variable holding the value.
     let outputName: String
     /// Every rename, in the order made.

@@ -37,7 +37,7 @@ public struct SwiftEmitter: Emitter {
     public func constantValue(_ expression: String) -> String { expression }
 
     /// Negations of negative operands, which would otherwise print as `--x`.
-    public func pinnedNames(_ graph: Graph, nodes: [NodeID], names: [NodeID: String]) -> [NodeID: String] {
+    public func pinnedNames(_ graph: Graph, nodes: [NodeID], names: NodeMap<String>) -> NodeMap<String> {
         PinnedNames.negatedNegatives(graph, dialect: dialect, nodes: nodes, names: names)
     }
 

@@ -27,9 +27,9 @@ public struct Gradient {
     public let contributions: [Contribution]
     /// The adjoint (∂out/∂node) of every equation and input that reaches the output, as a
     /// lightly simplified node; inputs the output ignores are absent (their derivative is 0).
-    public let adjoints: [NodeID: NodeID]
+    public let adjoints: NodeMap<NodeID>
     /// `d<name>` for every equation and input, distinct from every other name in the program.
-    public let adjointNames: [NodeID: String]
+    public let adjointNames: NodeMap<String>
 
     public var graph: Graph { staged.graph }
 
@@ -37,7 +37,7 @@ public struct Gradient {
         self.staged = staged
         let graph = staged.graph
         var allocator = staged.allocator
-        var adjointNames: [NodeID: String] = [:]
+        var adjointNames = NodeMap<String>()
         for node in staged.inputNodes { adjointNames[node] = allocator.unique("d" + (staged.names[node] ?? "")) }
         for eq in staged.equations { adjointNames[eq.node] = allocator.unique("d" + eq.name) }
         if let alias = staged.outputAlias, adjointNames[alias] == nil {
@@ -45,7 +45,7 @@ public struct Gradient {
         }
         self.adjointNames = adjointNames
 
-        var adjoints: [NodeID: NodeID] = [:]
+        var adjoints = NodeMap<NodeID>()
         var contributions: [Contribution] = []
         if !graph.isConstant[staged.output.int] { adjoints[staged.output] = graph.integer(1) }
         for eq in staged.equations.reversed() {
