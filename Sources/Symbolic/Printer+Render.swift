@@ -67,7 +67,7 @@ public struct Printer<D: Dialect> {
         func child(_ i: Int) -> Printed { memo[node.children[i]] ?? Printed("?", Printed.Level.atom) }
         switch node.op {
         case .number(let n):
-            return n.isNegative ? Printed("-" + dialect.number(-n).wrapped(below: Printed.Level.power), Printed.Level.unary) : dialect.number(n)
+            return n.isNegative ? Printed("-" + dialect.wrap(dialect.number(-n), below: Printed.Level.power), Printed.Level.unary) : dialect.number(n)
         case .constant(let c):
             return dialect.constant(c)
         case .variable(let v):
@@ -75,13 +75,14 @@ public struct Printer<D: Dialect> {
         case .add:
             return sum(node.children, memo, names)
         case .sub:
-            return Printed(child(0).wrapped(below: Printed.Level.sum) + " - " + child(1).wrapped(below: Printed.Level.product), Printed.Level.sum)
+            return Printed(dialect.wrap(child(0), below: Printed.Level.sum) + " - " + dialect.wrap(child(1), below: Printed.Level.product), Printed.Level.sum)
         case .mul:
-            return product(node.children, memo, names, sugar: sugar).signed
+            let p = product(node.children, memo, names, sugar: sugar)
+            return p.negative ? Printed("-" + dialect.wrap(p.magnitude, below: Printed.Level.product), Printed.Level.unary) : p.magnitude
         case .div:
             return dialect.quotient(child(0), child(1))
         case .neg:
-            return Printed("-" + child(0).wrapped(below: Printed.Level.unary), Printed.Level.unary)
+            return Printed("-" + dialect.wrap(child(0), below: Printed.Level.unary), Printed.Level.unary)
         case .pow:
             if sugar, let power = sugaredPower(node.children[0], node.children[1], memo) { return power }
             return dialect.power(child(0), child(1))
@@ -134,9 +135,9 @@ public struct Printer<D: Dialect> {
         var text = ""
         for (index, term) in signed.enumerated() {
             if index == 0 {
-                text = term.negative ? "-" + term.magnitude.wrapped(below: Printed.Level.product) : term.magnitude.wrapped(below: Printed.Level.sum)
+                text = term.negative ? "-" + dialect.wrap(term.magnitude, below: Printed.Level.product) : dialect.wrap(term.magnitude, below: Printed.Level.sum)
             } else {
-                text += (term.negative ? " - " : " + ") + term.magnitude.wrapped(below: Printed.Level.product)
+                text += (term.negative ? " - " : " + ") + dialect.wrap(term.magnitude, below: Printed.Level.product)
             }
         }
         return Printed(text, Printed.Level.sum)
@@ -147,9 +148,6 @@ public struct Printer<D: Dialect> {
     private struct Product {
         var negative: Bool
         var magnitude: Printed
-        var signed: Printed {
-            negative ? Printed("-" + magnitude.wrapped(below: Printed.Level.product), Printed.Level.unary) : magnitude
-        }
     }
 
     /// A product as `coefficient*numerator/denominator`, with negative powers moved below the
@@ -185,15 +183,24 @@ public struct Printer<D: Dialect> {
         } else if numerator.count == 1 {
             top = numerator[0]
         } else {
-            var text = numerator[0].wrapped(below: Printed.Level.product)
-            for factor in numerator.dropFirst() { text += dialect.times + factor.wrapped(below: Printed.Level.unary) }
-            top = Printed(text, Printed.Level.product)
+            top = Printed(joined(numerator, firstBelow: Printed.Level.product), Printed.Level.product)
         }
         guard !denominator.isEmpty else { return Product(negative: negative, magnitude: top) }
         var bottom = denominator[0]
         if denominator.count > 1 {
-            bottom = Printed(denominator.map { $0.wrapped(below: Printed.Level.unary) }.joined(separator: dialect.times), Printed.Level.product)
+            bottom = Printed(joined(denominator, firstBelow: Printed.Level.unary), Printed.Level.product)
         }
         return Product(negative: negative, magnitude: dialect.quotient(top, bottom))
+    }
+
+    /// Factors in a row, each separated from the previous as the dialect chooses.
+    private func joined(_ factors: [Printed], firstBelow level: Int) -> String {
+        var text = "", previous = ""
+        for (index, factor) in factors.enumerated() {
+            let piece = dialect.wrap(factor, below: index == 0 ? level : Printed.Level.unary)
+            text += index == 0 ? piece : dialect.times(between: previous, and: piece) + piece
+            previous = piece
+        }
+        return text
     }
 }
