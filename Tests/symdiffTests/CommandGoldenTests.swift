@@ -195,3 +195,34 @@ import Testing
         #expect(run.stdout.isEmpty)
     }
 }
+
+/// The commands that print for other tools: LaTeX and Graphviz.
+@Suite struct PrinterCommandTests {
+    @Test func gradLaTeX() {
+        let run = runSymdiff(["grad", "(x^2 + 2y)z^3", "--format", "latex"])
+        #expect(run.stdout == """
+            \\frac{\\partial f}{\\partial x} = 2 x z^{3}
+            \\frac{\\partial f}{\\partial y} = 2 z^{3}
+            \\frac{\\partial f}{\\partial z} = 3 z^{2} \\left(x^{2} + 2 y\\right)
+
+            """)
+    }
+
+    @Test func graphWithValuesAndBackwardEdgesIsValidDOT() throws {
+        let run = runSymdiff(["graph", "(x + y)z", "--at", "x=1,y=3,z=2", "--backward"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("digraph symdiff {\n"))
+        #expect(run.stdout.contains("n4 [label=\"out = a * z\\nvalue 8\\ngrad 1\", shape=box, peripheries=2];"))
+        #expect(run.stdout.contains("n4 -> n3 [label=\"z\\nlocal 2\", style=dashed"))
+        let dot = Process()
+        dot.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        dot.arguments = ["dot", "-Tsvg", "-o", "/dev/null"]
+        let input = Pipe()
+        dot.standardInput = input
+        try dot.run()
+        input.fileHandleForWriting.write(Data(run.stdout.utf8))
+        try input.fileHandleForWriting.close()
+        dot.waitUntilExit()
+        #expect(dot.terminationStatus == 0, "Graphviz's dot rejected the output (install graphviz if it is missing: scripts/test does)")
+    }
+}

@@ -41,7 +41,9 @@ enum GradCommand: Subcommand {
             let entries = zip(names, texts).map { "\(jsonString($0)): \(jsonString($1))" }
             io.print("{\"gradient\": {\(entries.joined(separator: ", "))}}")
         case "latex":
-            throw CLIError.notImplemented(command: "grad --format latex")
+            for (name, form) in zip(names, forms) {
+                io.print(latexPartialLine(output: f, variable: name, body: try text(form, gradient, LaTeXDialect())))
+            }
         default:
             for (name, form) in zip(names, forms) { io.print("d\(f)/d\(name) = \(try text(form, gradient, InputLanguage()))") }
         }
