@@ -51,18 +51,21 @@ extension FunctionBuilder {
             // Pins first: a pinned stage outside the gate prints as its value, the gate's own
             // operands as their names.
             let gate = gradient.gateNames(c, names)
-            var local = pinned.merging(temporaries) { pin, _ in pin }
-            for node in graph[c.source].children + [c.source] { local[node] = names[node] }
-            for node in planner.hoisted([c.partial], named: { local[$0] ?? gate($0) }, shareRepeated: false,
+            let operands = graph[c.source].children + [c.source]
+            // Looked up, not merged into one map per line: copying the pins for each of 10^5
+            // contributions made emitting quadratic.
+            let local: (NodeID) -> String? = { id in
+                if operands.contains(id) { return names[id] }
+                return pinned[id] ?? temporaries[id] ?? gate(id)
+            }
+            for node in planner.hoisted([c.partial], named: local, shareRepeated: false,
                                         repeatsArgument: emitter.repeatsArgument) {
                 let temporary = plan.temporary()
-                let lookup: (NodeID) -> String? = { local[$0] ?? gate($0) }
-                lines.append(.define(name: temporary, expression: printer.printed(node, names: lookup, literalRoot: true).text))
-                local[node] = temporary
+                lines.append(.define(name: temporary, expression: printer.printed(node, names: local, literalRoot: true).text))
                 temporaries[node] = temporary
             }
             let upstream = c.source == staged.output ? seed?.name : plan.adjointNames[c.source]
-            let text = gradient.chainText(c, printer: printer, names: { local[$0] ?? gate($0) }, upstream: upstream)
+            let text = gradient.chainText(c, printer: printer, names: local, upstream: upstream)
             let target = plan.adjointNames[c.target] ?? "?"
             lines.append(c.accumulates ? .accumulate(name: target, expression: text) : .define(name: target, expression: text))
             assigned.insert(c.target)

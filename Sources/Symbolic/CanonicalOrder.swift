@@ -73,7 +73,7 @@ struct CanonicalOrder {
             if la.name != lb.name { return la.name < lb.name }
             if la.degree != lb.degree { return la.degree > lb.degree }
         }
-        let (va, vb) = (graph.firstVariable[a.int], graph.firstVariable[b.int])
+        let (va, vb) = (graph.firstVariable(a), graph.firstVariable(b))
         if va != vb { return va < vb }
         let (ra, rb) = (restOf(a), restOf(b))
         if ra != rb { return graph.structuralHash[ra.int] < graph.structuralHash[rb.int] }

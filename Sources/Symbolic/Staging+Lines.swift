@@ -62,7 +62,7 @@ extension Gradient {
     /// equal 2*t. (Checking the node's op rather than listing inputs keeps this O(1) per node
     /// for programs with 10^4 inputs.)
     public func gateNames(_ c: Contribution, _ names: NodeMap<String>) -> (NodeID) -> String? {
-        let operands = Set(graph[c.source].children + [c.source])
+        let operands = graph[c.source].children + [c.source]
         let graph = self.graph
         return { id in
             if operands.contains(id) { return names[id] }

@@ -23,9 +23,9 @@ import Testing
         Case(source: "sigmoid(x)", expand: true, latex: ["\\frac{e^{-x}}{\\left(e^{-x} + 1\\right)^{2}}"]),
         Case(source: "ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)", latex: [
             "\\frac{\\sigma(\\sqrt{y})}{x \\sigma(\\left(x + y\\right)^{2})} - \\frac{2 \\ln(x) \\sigma(\\sqrt{y}) "
-                + "\\left(1 - \\sigma(\\left(x + y\\right)^{2})\\right) \\left(x + y\\right)}{\\sigma(\\left(x + y\\right)^{2})}",
+                + "\\left(x + y\\right) \\left(1 - \\sigma(\\left(x + y\\right)^{2})\\right)}{\\sigma(\\left(x + y\\right)^{2})}",
             "\\frac{\\ln(x) \\sigma(\\sqrt{y}) \\left(1 - \\sigma(\\sqrt{y})\\right)}{2 \\sqrt{y} \\sigma(\\left(x + y\\right)^{2})} - "
-                + "\\frac{2 \\ln(x) \\sigma(\\sqrt{y}) \\left(1 - \\sigma(\\left(x + y\\right)^{2})\\right) \\left(x + y\\right)}"
+                + "\\frac{2 \\ln(x) \\sigma(\\sqrt{y}) \\left(x + y\\right) \\left(1 - \\sigma(\\left(x + y\\right)^{2})\\right)}"
                 + "{\\sigma(\\left(x + y\\right)^{2})}",
         ]),
         Case(source: "x = ln(t); y = t^3/3; z = 2x + y", latex: ["t^{2} + \\frac{2}{t}"]),
