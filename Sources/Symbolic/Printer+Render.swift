@@ -31,7 +31,7 @@ public struct Printer<D: Dialect> {
     public func printed(_ root: NodeID, names: (NodeID) -> String?, literalRoot: Bool = false) -> Printed {
         if !literalRoot, let name = names(root) { return Printed(name, Printed.Level.atom) }
         let order = graph.reachable(from: [root]) { $0 != root && names($0) != nil }
-        var memo: [NodeID: Printed] = [:]
+        var memo = PrintMemo(order)
         for id in order {
             if id != root, let name = names(id) {
                 memo[id] = Printed(name, Printed.Level.atom)
@@ -62,7 +62,7 @@ public struct Printer<D: Dialect> {
 
     // MARK: - Nodes
 
-    private func node(_ id: NodeID, _ memo: [NodeID: Printed], _ names: (NodeID) -> String?, sugar: Bool) -> Printed {
+    private func node(_ id: NodeID, _ memo: PrintMemo, _ names: (NodeID) -> String?, sugar: Bool) -> Printed {
         let node = graph[id]
         func child(_ i: Int) -> Printed { memo[node.children[i]] ?? Printed("?", Printed.Level.atom) }
         switch node.op {
@@ -92,7 +92,7 @@ public struct Printer<D: Dialect> {
     }
 
     /// `x^(1/2)` as `sqrt(x)`, `x^-n` as `1/x^n`; nil when no sugar applies.
-    private func sugaredPower(_ base: NodeID, _ exponent: NodeID, _ memo: [NodeID: Printed]) -> Printed? {
+    private func sugaredPower(_ base: NodeID, _ exponent: NodeID, _ memo: PrintMemo) -> Printed? {
         guard let e = graph.numberValue(exponent)?.rational else { return nil }
         let b = memo[base] ?? Printed("?", Printed.Level.atom)
         if e == .half { return dialect.call(.sqrt, [b.text]) }
@@ -110,7 +110,7 @@ public struct Printer<D: Dialect> {
     // MARK: - Sums
 
     /// A term with its sign pulled out, so sums can print `a - b` instead of `a + -b`.
-    private func signedTerm(_ id: NodeID, _ memo: [NodeID: Printed], _ names: (NodeID) -> String?) -> (negative: Bool, magnitude: Printed) {
+    private func signedTerm(_ id: NodeID, _ memo: PrintMemo, _ names: (NodeID) -> String?) -> (negative: Bool, magnitude: Printed) {
         let node = graph[id]
         if names(id) != nil { return (false, memo[id] ?? Printed("?", Printed.Level.atom)) }
         switch node.op {
@@ -126,7 +126,7 @@ public struct Printer<D: Dialect> {
         }
     }
 
-    private func sum(_ terms: [NodeID], _ memo: [NodeID: Printed], _ names: (NodeID) -> String?) -> Printed {
+    private func sum(_ terms: [NodeID], _ memo: PrintMemo, _ names: (NodeID) -> String?) -> Printed {
         var signed = terms.map { signedTerm($0, memo, names) }
         // Lead with a positive term when there is one: `1 - sigmoid(x)`, not `-sigmoid(x) + 1`.
         if let first = signed.first, first.negative, let positive = signed.firstIndex(where: { !$0.negative }) {
@@ -152,7 +152,7 @@ public struct Printer<D: Dialect> {
 
     /// A product as `coefficient*numerator/denominator`, with negative powers moved below the
     /// line and a rational coefficient split across it (`2*x/3`).
-    private func product(_ factors: [NodeID], _ memo: [NodeID: Printed], _ names: (NodeID) -> String?, sugar: Bool) -> Product {
+    private func product(_ factors: [NodeID], _ memo: PrintMemo, _ names: (NodeID) -> String?, sugar: Bool) -> Product {
         var negative = false
         var numerator: [Printed] = []
         var denominator: [Printed] = []
@@ -202,5 +202,31 @@ public struct Printer<D: Dialect> {
             previous = piece
         }
         return text
+    }
+}
+
+/// Printed text per node of one `render` call: the nodes are the sorted `reachable` list, so a
+/// binary search finds a child without hashing (most renders touch a handful of nodes).
+struct PrintMemo {
+    private let ids: [NodeID]
+    private var values: [Printed?]
+
+    init(_ sortedIDs: [NodeID]) {
+        ids = sortedIDs
+        values = [Printed?](repeating: nil, count: sortedIDs.count)
+    }
+
+    private func index(of id: NodeID) -> Int? {
+        var (low, high) = (0, ids.count)
+        while low < high {
+            let mid = (low + high) / 2
+            if ids[mid] < id { low = mid + 1 } else { high = mid }
+        }
+        return low < ids.count && ids[low] == id ? low : nil
+    }
+
+    subscript(id: NodeID) -> Printed? {
+        get { index(of: id).flatMap { values[$0] } }
+        set { if let i = index(of: id) { values[i] = newValue } }
     }
 }
