@@ -19,15 +19,15 @@ extension FunctionBuilder {
         let names = plan.names.merging(pinned) { name, _ in name }
 
         var lines: [BodyLine] = [.comment("forward pass")]
-        var equationText: [String: String] = [:]
+        var equationText = NodeMap<String>()
         let forward = staged.forwardLines(emitter.dialect, names: names, outputName: plan.outputName)
         for (index, line) in forward.enumerated() {
-            if let equation = line.equation {
+            if line.equation != nil {
                 // A stage that is itself a pinned constant (Symbolic stages `1/0` when the
                 // user writes it) computes the pinned spelling instead of its op.
                 let node = staged.equations[index].node
                 let expression = pinned[node] ?? line.expression
-                equationText[equation] = "\(line.name) = \(expression)"
+                equationText[node] = "\(line.name) = \(expression)"
                 lines.append(.define(name: line.name, expression: valueExpression(expression, of: node)))
             } else {
                 lines.append(.define(name: line.name, expression: valueExpression(line.expression, of: staged.output)))
@@ -38,13 +38,13 @@ extension FunctionBuilder {
         let seed = seed()
         if let seed { lines.append(.define(name: seed.name, expression: seed.expression)) }
         let planner = HoistingPlanner(graph: graph)
-        var assigned = Set<NodeID>()
+        var assigned = NodeMap<Bool>()
         var currentSource: NodeID?
         // Temporaries stay in scope for the rest of the body, so later lines reuse them.
         var temporaries = NodeMap<String>()
         for c in gradient.contributions {
             if c.source != currentSource, let name = staged.names[c.source] {
-                lines.append(.comment("from: " + (equationText[name] ?? name)))
+                lines.append(.comment("from: " + (equationText[c.source] ?? name)))
             }
             currentSource = c.source
             // Name only the gate's own operands and output, as Gradient.backwardLines does.
@@ -68,7 +68,7 @@ extension FunctionBuilder {
             let text = gradient.chainText(c, printer: printer, names: local, upstream: upstream)
             let target = plan.adjointNames[c.target] ?? "?"
             lines.append(c.accumulates ? .accumulate(name: target, expression: text) : .define(name: target, expression: text))
-            assigned.insert(c.target)
+            assigned[c.target] = true
         }
         return lines + unreachedInputs(assigned: assigned, seed: seed?.name)
     }

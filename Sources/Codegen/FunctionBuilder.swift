@@ -62,9 +62,9 @@ struct FunctionBuilder<E: Emitter> {
     }
 
     /// `d<input> = 0` (or the output-is-the-input seed) for every input no contribution reaches.
-    func unreachedInputs(assigned: Set<NodeID>, seed: String?) -> [BodyLine] {
+    func unreachedInputs(assigned: NodeMap<Bool>, seed: String?) -> [BodyLine] {
         var lines: [BodyLine] = []
-        for node in staged.inputNodes where !assigned.contains(node) {
+        for node in staged.inputNodes where assigned[node] == nil {
             let name = plan.adjointNames[node] ?? "?"
             let input = plan.names[node] ?? "?"
             if node == staged.output {

@@ -41,8 +41,9 @@ struct NamePlan {
             map[name] = candidate
             renamed.append(Renaming(from: name, to: candidate))
         }
-        self.names = staged.names.mapValues { map[$0] ?? $0 }
-        self.adjointNames = gradient.adjointNames.mapValues { map[$0] ?? $0 }
+        // Usually nothing is renamed; then the maps are shared, not rebuilt name by name.
+        self.names = map.isEmpty ? staged.names : staged.names.mapValues { map[$0] ?? $0 }
+        self.adjointNames = map.isEmpty ? gradient.adjointNames : gradient.adjointNames.mapValues { map[$0] ?? $0 }
         self.outputName = map[staged.outputName] ?? staged.outputName
         self.renamed = renamed
         self.taken = taken

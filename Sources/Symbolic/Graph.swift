@@ -100,9 +100,20 @@ public final class Graph {
         return id
     }
 
-    /// Doubles the memo table and re-inserts every node by its stored hash.
-    private func growTable() {
-        let capacity = Swift.max(1024, table.count * 2)
+    /// Makes room for `count` nodes in total, so that building a program of known size does not
+    /// rehash the memo table over and over as it grows.
+    public func reserveCapacity(_ count: Int) {
+        nodes.reserveCapacity(count)
+        structuralHash.reserveCapacity(count)
+        isConstant.reserveCapacity(count)
+        firstVariableIndex.reserveCapacity(count)
+        if count * 2 > table.count { growTable(to: count * 2) }
+    }
+
+    /// Doubles the memo table (at least) and re-inserts every node by its stored hash.
+    private func growTable(to minimum: Int = 0) {
+        var capacity = Swift.max(1024, table.count * 2)
+        while capacity < minimum { capacity *= 2 }
         table = [Int32](repeating: -1, count: capacity)
         let mask = capacity - 1
         for (index, hash) in structuralHash.enumerated() {
