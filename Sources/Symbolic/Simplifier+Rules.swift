@@ -29,6 +29,7 @@ extension Simplifier {
             }
             flat.append(term)
         }
+        work += flat.count
         var constant = Number.zero
         var coefficients: [NodeID: Number] = [:]
         var order: [NodeID] = []
@@ -104,6 +105,7 @@ extension Simplifier {
                 if exponents[base] == nil { bases.append(base) }
                 exponents[base, default: []].append(exponent)
             }
+            work += pending.count
             pending = next
         }
         if coefficient.isZero { return graph.integer(0) }

@@ -30,8 +30,8 @@ enum GradCommand: Subcommand {
         let variables = try Pipeline.reported(arguments, gradient)
         var simplifier = Simplifier(gradient.graph)
         let forms = variables.map { simplifier.simplify(gradient.derivative($0)) }
-        if case .tooLarge(let nodes) = simplifier.stopReason {
-            io.printError("warning: the derivatives were not simplified: \(nodes) nodes is over the limit of \(Limits.maxSimplifyNodes)")
+        if simplifier.stopReason != .done {
+            io.printError("warning: the derivatives were \(simplifier.stopReason.explanation)")
         }
         let names = variables.map { gradient.staged.inputs[$0] }
         let f = Pipeline.functionName(gradient)
