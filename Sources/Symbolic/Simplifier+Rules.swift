@@ -55,9 +55,7 @@ extension Simplifier {
         if !constant.isZero { result.append(graph.number(constant)) }
         if result.isEmpty { return graph.integer(0) }
         if result.count == 1 { return result[0] }
-        let key = CanonicalOrder(graph)
-        result.sort { key.termPrecedes($0, $1) }
-        return graph.intern(.add, result)
+        return graph.intern(.add, CanonicalOrder(graph).sortedTerms(result))
     }
 
     /// `term = coefficient * rest` with a numeric coefficient (1 when there is none).
@@ -129,8 +127,7 @@ extension Simplifier {
         }
         if result.isEmpty { return graph.number(coefficient) }
         if result.count == 1 && coefficient.isOne { return result[0] }
-        let key = CanonicalOrder(graph)
-        result.sort { key.factorPrecedes($0, $1) }
+        result = CanonicalOrder(graph).sortedFactors(result)
         if coefficient.isOne { return graph.intern(.mul, result) }
         return graph.intern(.mul, [graph.number(coefficient)] + result)
     }
