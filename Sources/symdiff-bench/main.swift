@@ -1,7 +1,7 @@
 // symdiff-bench: the in-process half of scripts/bench (see Benchmarks/README.md).
 //
 //   symdiff-bench program FAMILY N            print the family's program text
-//   symdiff-bench compile FAMILY N [--min-time S] [--max-reps K] [--check]
+//   symdiff-bench compile FAMILY N [--min-time S] [--max-reps K] [--check] [--skip-emit]
 //       time text -> NumPy gradient code per phase (parse, ProgramGraph, StagedProgram,
 //       Gradient, emit); one JSON object on stdout with the fastest repetition, op counts,
 //       and this process's peak RSS (VmHWM) and RSS before the first repetition.
@@ -64,7 +64,7 @@ struct PhaseTimes {
 }
 
 /// One run of the pipeline from text to NumPy code, timed per phase.
-func compileOnce(_ text: String, variables: [String]) throws -> (PhaseTimes, Gradient, Int) {
+func compileOnce(_ text: String, variables: [String], emitting: Bool = true) throws -> (PhaseTimes, Gradient, Int) {
     var t = PhaseTimes()
     var start = now()
     let parsed = Parser.parse(text)
@@ -79,6 +79,7 @@ func compileOnce(_ text: String, variables: [String]) throws -> (PhaseTimes, Gra
     start = now()
     let gradient = Gradient(staged)
     t.gradient = now() - start
+    if !emitting { return (t, gradient, 0) }
     start = now()
     let code = try emit(gradient, source: text, options: EmitOptions(language: .numpy))
     t.emit = now() - start
@@ -86,7 +87,7 @@ func compileOnce(_ text: String, variables: [String]) throws -> (PhaseTimes, Gra
 }
 
 func compile(_ args: [String]) {
-    guard args.count >= 2 else { fail("usage: compile FAMILY N [--min-time S] [--max-reps K] [--check]") }
+    guard args.count >= 2 else { fail("usage: compile FAMILY N [--min-time S] [--max-reps K] [--check] [--skip-emit]") }
     let fam = family(args[0]), n = size(args[1])
     let minTime = option(args, "--min-time").flatMap(Double.init) ?? 0.5
     let maxReps = option(args, "--max-reps").flatMap(Int.init) ?? 20
@@ -102,7 +103,7 @@ func compile(_ args: [String]) {
     do {
         while reps < maxReps && (reps == 0 || elapsed < minTime) {
             last = nil  // free the previous repetition's graph before building the next
-            let (times, gradient, bytes) = try compileOnce(text, variables: variables)
+            let (times, gradient, bytes) = try compileOnce(text, variables: variables, emitting: !args.contains("--skip-emit"))
             reps += 1
             elapsed += times.total
             if best == nil || times.total < best!.total { best = times }
