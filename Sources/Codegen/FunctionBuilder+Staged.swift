@@ -42,7 +42,7 @@ extension FunctionBuilder {
         var currentSource: NodeID?
         // Temporaries stay in scope for the rest of the body, so later lines reuse them.
         var temporaries = NodeMap<String>()
-        for c in gradient.contributions {
+        for c in gradient.writtenContributions {
             if c.source != currentSource, let name = staged.names[c.source] {
                 lines.append(.comment("from: " + (equationText[c.source] ?? name)))
             }
@@ -64,7 +64,7 @@ extension FunctionBuilder {
                 lines.append(.define(name: temporary, expression: printer.printed(node, names: local, literalRoot: true).text))
                 temporaries[node] = temporary
             }
-            let upstream = c.source == staged.output ? seed?.name : plan.adjointNames[c.source]
+            let upstream = gradient.hasUnitAdjoint(c.source) ? seed?.name : plan.adjointNames[c.source]
             let text = gradient.chainText(c, printer: printer, names: local, upstream: upstream)
             let target = plan.adjointNames[c.target] ?? "?"
             lines.append(c.accumulates ? .accumulate(name: target, expression: text) : .define(name: target, expression: text))

@@ -84,8 +84,15 @@ public struct SwiftDialect: Dialect {
     private func conditional(_ text: String) -> Printed { Printed(text, 0) }
 
     /// `pow(a, b)` from Foundation, as the evaluator computes every power.
+    ///
+    /// Squares and cubes of a name are written as products: `pow(z, 3.0)` costs about 20 ns a
+    /// call, `z * z * z` about 1 (and agrees with the correctly rounded pow to an ulp or two).
     public func power(_ base: Printed, _ exponent: Printed) -> Printed {
-        Printed("pow(\(base.text), \(exponent.text))", Printed.Level.atom)
+        if base.precedence == Printed.Level.atom, base.text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+           let n = ["2.0": 2, "3.0": 3][exponent.text] {
+            return Printed(Array(repeating: base.text, count: n).joined(separator: " * "), Printed.Level.product)
+        }
+        return Printed("pow(\(base.text), \(exponent.text))", Printed.Level.atom)
     }
 
     /// Spaced: see the type's documentation.

@@ -20,13 +20,13 @@ extension Gradient {
     public func opCounts() -> OpCounts {
         let forward = staged.equations.reduce(0) { $0 + graph.opCount(of: $1.node) }
         var backward = 0
-        for c in contributions {
+        for c in writtenContributions {
             // Inputs are variables, leaves that cost nothing, so only the gate's operands stop.
             var local = Set(graph[c.source].children)
             local.insert(c.source)
             var partial = graph.isNumber(c.partial, .one) || graph.isNumber(c.partial, .minusOne)
                 ? 0 : graph.treeOps(c.partial, stoppingAt: local)
-            let product = c.source == staged.output ? 0 : (graph.isNumber(c.partial, .one) ? 0 : 1)
+            let product = hasUnitAdjoint(c.source) ? 0 : (graph.isNumber(c.partial, .one) ? 0 : 1)
             // `upstream * (1/b)` is written `upstream / b`: the division is the product.
             if product == 1, !local.contains(c.partial), reciprocal(c.partial) != nil { partial -= 1 }
             backward += partial + product + (c.accumulates ? 1 : 0)

@@ -44,8 +44,8 @@ extension Gradient {
         let adjointNames = adjointNames ?? self.adjointNames
         let printer = Printer(graph, dialect)
         var lines: [StagedLine] = []
-        for c in contributions {
-            let upstreamName = c.source == staged.output ? seedName : adjointNames[c.source]
+        for c in writtenContributions {
+            let upstreamName = hasUnitAdjoint(c.source) ? seedName : adjointNames[c.source]
             let text = chainText(c, printer: printer, names: gateNames(c, names), upstream: upstreamName)
             lines.append(StagedLine(name: adjointNames[c.target] ?? "?", expression: text, accumulates: c.accumulates,
                                     equation: staged.names[c.source]))
@@ -55,6 +55,33 @@ extension Gradient {
             lines.append(StagedLine(name: adjointNames[node] ?? "?", expression: seed, accumulates: false, equation: nil))
         }
         return lines
+    }
+
+    /// Whether the adjoint of `node` is exactly 1: the output itself, or a value reached from it
+    /// through sums alone. Such an adjoint is the seed, so lines read it as the seed (folded, or
+    /// `dout` in array code) instead of multiplying by a variable that holds 1.
+    public func hasUnitAdjoint(_ node: NodeID) -> Bool {
+        adjoints[node].map { graph.isNumber($0, .one) } ?? false
+    }
+
+    /// The contributions a staged listing writes: those whose target is an input, or a stage
+    /// whose adjoint variable a later written line reads. A stage with adjoint exactly 1 is read
+    /// as the seed, so the line defining it (`dl = 1`) is dropped, and so is any line feeding
+    /// only such stages (`dg = -1` when `d = -g` ends up with adjoint 1): generated Swift
+    /// rejects a value nobody reads.
+    public var writtenContributions: [Contribution] {
+        var isInput = [Bool](repeating: false, count: graph.count)
+        for node in staged.inputNodes { isInput[node.int] = true }
+        var read = [Bool](repeating: false, count: graph.count)
+        var written = [Bool](repeating: false, count: contributions.count)
+        // Reversed, the contributions run in ascending source order, so every line reading a
+        // target's variable (its source is the target) has been decided before the target.
+        for (index, c) in contributions.enumerated().reversed()
+        where isInput[c.target.int] || (read[c.target.int] && !hasUnitAdjoint(c.target)) {
+            written[index] = true
+            if !hasUnitAdjoint(c.source) { read[c.source.int] = true }
+        }
+        return contributions.indices.filter { written[$0] }.map { contributions[$0] }
     }
 
     /// The names to use inside the local derivative of `c`: only the gate's own operands and

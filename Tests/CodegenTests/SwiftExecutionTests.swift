@@ -10,7 +10,7 @@ import Testing
         guard try ExternalTools.requireSwiftc() else { return }
         let entries = try Batch.entries(.swift, styles: [closedForm])
         let directory = try ExternalTools.scratchDirectory(closedForm ? "swift-closed" : "swift-staged")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { if ProcessInfo.processInfo.environment["KEEP_GENERATED"] == nil { try? FileManager.default.removeItem(at: directory) } }
 
         // One file: the functions without their (repeated) imports, then a main that prints
         // `key index value partials...` per point.
