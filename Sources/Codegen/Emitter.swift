@@ -9,6 +9,8 @@ public enum BodyLine: Hashable, Sendable {
     case define(name: String, expression: String)
     /// `name = name + expression`: an adjoint receiving a further contribution.
     case accumulate(name: String, expression: String)
+    /// `name = name - expression`: a further contribution through a negation.
+    case decrement(name: String, expression: String)
 }
 
 /// A generated function in language-neutral form: the driver (`emit`) fills it in, an

@@ -67,7 +67,11 @@ extension FunctionBuilder {
             let upstream = gradient.hasUnitAdjoint(c.source) ? seed?.name : plan.adjointNames[c.source]
             let text = gradient.chainText(c, printer: printer, names: local, upstream: upstream)
             let target = plan.adjointNames[c.target] ?? "?"
-            lines.append(c.accumulates ? .accumulate(name: target, expression: text) : .define(name: target, expression: text))
+            if let negated = gradient.subtractedTerm(c, upstream: upstream, one: emitter.dialect.number(.one).text) {
+                lines.append(.decrement(name: target, expression: negated))
+            } else {
+                lines.append(c.accumulates ? .accumulate(name: target, expression: text) : .define(name: target, expression: text))
+            }
             assigned[c.target] = true
         }
         return lines + unreachedInputs(assigned: assigned, seed: seed?.name)

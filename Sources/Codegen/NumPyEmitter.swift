@@ -66,6 +66,8 @@ public struct NumPyEmitter: Emitter {
                 // Never `+=`: it would write into an array that another adjoint may alias
                 // (after `dx = da`, `dx += ...` would change `da` too).
                 out += "    \(name) = \(name) + \(expression)\n"
+            case .decrement(let name, let expression):
+                out += "    \(name) = \(name) - \(expression)\n"
             }
         }
         let results = [function.valueName] + function.partialNames

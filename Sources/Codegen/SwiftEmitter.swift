@@ -57,7 +57,12 @@ public struct SwiftEmitter: Emitter {
         let resultType = function.parameters.isEmpty ? "Double" : "(" + labels.map { "\($0): Double" }.joined(separator: ", ") + ")"
         out += "func \(function.name)(\(parameters)) -> \(resultType) {\n"
         var accumulated = Set<String>()
-        for case .accumulate(let name, _) in function.body { accumulated.insert(name) }
+        for line in function.body {
+            switch line {
+            case .accumulate(let name, _), .decrement(let name, _): accumulated.insert(name)
+            case .comment, .define: break
+            }
+        }
         for line in function.body {
             switch line {
             case .comment(let text):
@@ -66,6 +71,8 @@ public struct SwiftEmitter: Emitter {
                 out += "    \(accumulated.contains(name) ? "var" : "let") \(name) = \(expression)\n"
             case .accumulate(let name, let expression):
                 out += "    \(name) += \(expression)\n"
+            case .decrement(let name, let expression):
+                out += "    \(name) -= \(expression)\n"
             }
         }
         let values = [function.valueName] + function.partialNames

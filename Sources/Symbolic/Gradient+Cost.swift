@@ -29,7 +29,9 @@ extension Gradient {
             let product = hasUnitAdjoint(c.source) ? 0 : (graph.isNumber(c.partial, .one) ? 0 : 1)
             // `upstream * (1/b)` is written `upstream / b`: the division is the product.
             if product == 1, !local.contains(c.partial), reciprocal(c.partial) != nil { partial -= 1 }
-            backward += partial + product + (c.accumulates ? 1 : 0)
+            // `dx -= dd` (a negation joining a sum) is one subtraction, not a negation and an add.
+            let subtracts = c.accumulates && graph.isNumber(c.partial, .minusOne)
+            backward += subtracts ? 1 : partial + product + (c.accumulates ? 1 : 0)
         }
         return OpCounts(forward: forward, backward: backward)
     }

@@ -1,11 +1,14 @@
 import ExprParse
 
 /// One line of staged code before a target language formats it: `name = expression`, or
-/// `name += expression` when `accumulates`.
+/// `name += expression` when `accumulates` (`-=` when it also `subtracts`).
 public struct StagedLine: Hashable, Sendable {
     public let name: String
     public let expression: String
     public let accumulates: Bool
+    /// With `accumulates`: the line subtracts (`name -= expression`), which is how a
+    /// contribution through a negation (`d = -g`) joins a sum in one op instead of two.
+    public var subtracts = false
     /// The forward equation this line computes or differentiates (`nil` for a zero adjoint).
     public let equation: String?
 }
@@ -46,9 +49,15 @@ extension Gradient {
         var lines: [StagedLine] = []
         for c in writtenContributions {
             let upstreamName = hasUnitAdjoint(c.source) ? seedName : adjointNames[c.source]
-            let text = chainText(c, printer: printer, names: gateNames(c, names), upstream: upstreamName)
-            lines.append(StagedLine(name: adjointNames[c.target] ?? "?", expression: text, accumulates: c.accumulates,
-                                    equation: staged.names[c.source]))
+            var line = StagedLine(name: adjointNames[c.target] ?? "?", expression: "", accumulates: c.accumulates,
+                                  equation: staged.names[c.source])
+            if let negated = subtractedTerm(c, upstream: upstreamName, one: dialect.number(.one).text) {
+                line = StagedLine(name: line.name, expression: negated, accumulates: true, subtracts: true, equation: line.equation)
+            } else {
+                line = StagedLine(name: line.name, expression: chainText(c, printer: printer, names: gateNames(c, names), upstream: upstreamName),
+                                  accumulates: c.accumulates, equation: line.equation)
+            }
+            lines.append(line)
         }
         for node in staged.inputNodes where adjoints[node] == nil || node == staged.output {
             let seed = node == staged.output ? (seedName ?? dialect.number(.one).text) : zero
@@ -116,6 +125,13 @@ extension Gradient {
         return upstream + printer.dialect.times + partial.wrapped(below: Printed.Level.unary)
     }
 
+    /// For an accumulating contribution through a negation (partial -1), the term to subtract:
+    /// the upstream adjoint, or 1 when the upstream is the folded seed; nil otherwise.
+    public func subtractedTerm(_ c: Contribution, upstream: String?, one: String) -> String? {
+        guard c.accumulates, graph.isNumber(c.partial, .minusOne) else { return nil }
+        return upstream ?? one
+    }
+
     /// `b` when `node` is `1/b`.
     func reciprocal(_ node: NodeID) -> NodeID? {
         let n = graph[node]
@@ -130,6 +146,6 @@ extension Gradient {
 extension Array where Element == StagedLine {
     /// `name = expr` / `name += expr`, one per line: the worksheet listing.
     public var listing: String {
-        map { "\($0.name) \($0.accumulates ? "+=" : "=") \($0.expression)" }.joined(separator: "\n")
+        map { "\($0.name) \($0.accumulates ? ($0.subtracts ? "-=" : "+=") : "=") \($0.expression)" }.joined(separator: "\n")
     }
 }
