@@ -18,7 +18,7 @@ extension FunctionBuilder {
         let inputs = inputNames
 
         let hoisted = HoistingPlanner(graph: graph).hoisted(roots, named: { inputs[$0] }, shareRepeated: true,
-                                                            repeatsArgument: emitter.repeatsArgument)
+                                                            repeatsArgument: emitter.repeatsArgument, maxInlineSize: 2_000)
         // The value, when shared, is defined under its own name where it first is needed.
         var names = inputs
         for node in hoisted { names[node] = node == output ? plan.outputName : plan.temporary() }
