@@ -29,6 +29,7 @@ extension Simplifier {
             }
             flat.append(term)
         }
+        work += flat.count
         var constant = Number.zero
         var coefficients: [NodeID: Number] = [:]
         var order: [NodeID] = []
@@ -39,6 +40,7 @@ extension Simplifier {
                 continue
             }
             let (coefficient, rest) = split(term)
+            work += graph[term].children.count
             if let existing = coefficients[rest] {
                 if let folded = finite(existing + coefficient) { coefficients[rest] = folded } else { inexact.append(term) }
             } else {
@@ -54,6 +56,8 @@ extension Simplifier {
         if !constant.isZero { result.append(graph.number(constant)) }
         if result.isEmpty { return graph.integer(0) }
         if result.count == 1 { return result[0] }
+        // Each comparison looks at both terms' factors.
+        work += result.reduce(0) { $0 + Swift.max(1, graph[$1].children.count) } * (Int.bitWidth - result.count.leadingZeroBitCount)
         let key = CanonicalOrder(graph)
         result.sort { key.termPrecedes($0, $1) }
         return graph.intern(.add, result)
@@ -93,6 +97,7 @@ extension Simplifier {
         var extra: [NodeID] = []
         while !pending.isEmpty {
             var next: [NodeID] = []
+            work += pending.count
             for factor in pending {
                 let node = graph[factor]
                 if node.op == .mul { next.append(contentsOf: node.children); continue }
@@ -127,6 +132,7 @@ extension Simplifier {
         }
         if result.isEmpty { return graph.number(coefficient) }
         if result.count == 1 && coefficient.isOne { return result[0] }
+        work += result.count * (Int.bitWidth - result.count.leadingZeroBitCount)
         let key = CanonicalOrder(graph)
         result.sort { key.factorPrecedes($0, $1) }
         if coefficient.isOne { return graph.intern(.mul, result) }

@@ -7,6 +7,9 @@ public enum StopReason: Equatable, Sendable {
     /// The expression was larger than `Limits.maxSimplifyNodes`; it was returned unchanged
     /// (still correct and linear in size, just not tidied).
     case tooLarge(nodes: Int)
+    /// Simplification took more than `Limits.maxSimplifyWork` steps; it stopped there and
+    /// returned what remained unchanged (still correct and linear in size, just not tidied).
+    case workLimit(steps: Int)
 }
 
 /// Brings expressions to a canonical form, deterministically and in one bottom-up pass.
@@ -21,12 +24,15 @@ public struct Simplifier {
     public let graph: Graph
     var memo: [NodeID: NodeID] = [:]
     public private(set) var stopReason: StopReason = .done
+    /// Steps taken so far (terms and factors visited), against `Limits.maxSimplifyWork`.
+    var work = 0
 
     public init(_ graph: Graph) { self.graph = graph }
 
     /// The canonical form of `root`.
     public mutating func simplify(_ root: NodeID) -> NodeID {
         if let done = memo[root] { return done }
+        if case .workLimit = stopReason { return root }
         let order = graph.reachable(from: [root]) { memo[$0] != nil }
         let fresh = order.filter { memo[$0] == nil }
         if fresh.count > Limits.maxSimplifyNodes {
@@ -39,6 +45,10 @@ public struct Simplifier {
             let result = canonical(node.op, children)
             memo[id] = result
             memo[result] = result
+            if work > Limits.maxSimplifyWork {
+                stopReason = .workLimit(steps: work)
+                return root
+            }
         }
         return memo[root] ?? root
     }

@@ -30,8 +30,13 @@ enum GradCommand: Subcommand {
         let variables = try Pipeline.reported(arguments, gradient)
         var simplifier = Simplifier(gradient.graph)
         let forms = variables.map { simplifier.simplify(gradient.derivative($0)) }
-        if case .tooLarge(let nodes) = simplifier.stopReason {
+        switch simplifier.stopReason {
+        case .tooLarge(let nodes):
             io.printError("warning: the derivatives were not simplified: \(nodes) nodes is over the limit of \(Limits.maxSimplifyNodes)")
+        case .workLimit:
+            io.printError("warning: the derivatives were not fully simplified: simplifying took more than \(Limits.maxSimplifyWork) steps")
+        case .done:
+            break
         }
         let names = variables.map { gradient.staged.inputs[$0] }
         let f = Pipeline.functionName(gradient)

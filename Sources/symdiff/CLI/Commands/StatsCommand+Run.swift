@@ -8,9 +8,12 @@ extension StatsCommand {
         let forms = gradient.staged.inputNodes.indices.map { simplifier.simplify(gradient.derivative($0)) }
         let closed = gradient.closedFormCost(forms)
         let simplified: String
-        if case .tooLarge(let nodes) = simplifier.stopReason {
+        switch simplifier.stopReason {
+        case .tooLarge(let nodes):
             simplified = " (not simplified: \(nodes) nodes is over the limit of \(Limits.maxSimplifyNodes))"
-        } else {
+        case .workLimit:
+            simplified = " (not fully simplified: over the limit of \(Limits.maxSimplifyWork) simplification steps)"
+        case .done:
             simplified = ""
         }
         let ratio = counts.forward == 0 ? "n/a" : String(format: "%.2f", counts.ratio)
