@@ -15,6 +15,7 @@ let package = Package(
         .target(name: "Symbolic", dependencies: ["ExprParse"]),
         .target(name: "Codegen", dependencies: ["Symbolic", "ExprParse"]),
         .executableTarget(name: "symdiff", dependencies: ["ExprParse", "Symbolic", "Codegen"]),
+        .executableTarget(name: "symdiff-bench", dependencies: ["ExprParse", "Symbolic", "Codegen"]),
         .testTarget(name: "ExprParseTests", dependencies: ["ExprParse"]),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "ExprParse"]),
         .testTarget(name: "CodegenTests", dependencies: ["Codegen", "Symbolic", "ExprParse"], exclude: ["Snapshots"]),

@@ -34,7 +34,8 @@ public func emit<E: Emitter>(_ gradient: Gradient, source: String, options: Emit
     let function = GeneratedFunction(
         name: options.functionName, parameters: builder.parameters, valueName: builder.plan.outputName,
         partialNames: builder.partialNames,
-        summary: summary(source, functionName: options.functionName, inputs: gradient.staged.inputs),
+        summary: summary(source, functionName: options.functionName, inputs: gradient.staged.inputs,
+                         equations: gradient.staged.equations.count),
         renamed: builder.plan.renamed, body: body)
     return EmittedCode(text: emitter.render(function), renamed: builder.plan.renamed)
 }
@@ -42,17 +43,27 @@ public func emit<E: Emitter>(_ gradient: Gradient, source: String, options: Emit
 /// `f(x, y, z) = (x + y)*z`, or for a program with statements
 /// `f(t) = z, where x = ln(t); y = t^3/3; z = 2*x + y`: the program re-printed by ExprParse, so
 /// comments (which could hold anything) are dropped and the text is plain ASCII.
-func summary(_ source: String, functionName: String, inputs: [String]) -> String {
-    let call = "\(functionName)(\(inputs.joined(separator: ", ")))"
+///
+/// A summary is for reading: a generated program of 10^5 statements is summarised by its size
+/// (and not re-parsed, which would cost as much as the whole emit).
+func summary(_ source: String, functionName: String, inputs: [String], equations: Int) -> String {
+    let shownInputs = inputs.count <= 12 ? inputs.joined(separator: ", ") : inputs.prefix(6).joined(separator: ", ") + ", ..."
+    let call = "\(functionName)(\(shownInputs))"
+    guard source.utf8.count <= summaryLimit else {
+        return "\(call), computed by \(equations) staged equation\(equations == 1 ? "" : "s")"
+    }
     let parsed = Parser.parse(source)
     guard !parsed.hasErrors, let output = parsed.program.output else {
-        return "\(call) = \(source.split(whereSeparator: \.isNewline).joined(separator: "; "))"
+        return "\(call), computed by \(equations) staged equation\(equations == 1 ? "" : "s")"
     }
     let program = parsed.program
     if program.statements.count == 1 { return "\(call) = \(program.printed(output.value))" }
-    let statements = program.statements.map { statement in
+    let printed = program.statements.map { statement in
         (statement.name.map { "\($0) = " } ?? "") + program.printed(statement.value)
     }
     let result = output.name ?? program.printed(output.value)
-    return "\(call) = \(result), where \(statements.joined(separator: "; "))"
+    return "\(call) = \(result), where \(printed.joined(separator: "; "))"
 }
+
+/// Longest source, in bytes, that a summary shows in full.
+let summaryLimit = 400

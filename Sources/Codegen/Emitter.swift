@@ -76,7 +76,7 @@ public protocol Emitter {
     /// (constants Python arithmetic cannot compute, operands Swift cannot negate), given the
     /// nodes that will be printed, ascending, and the names already assigned. A pinned node
     /// that also has a name is defined by its pinned spelling.
-    func pinnedNames(_ graph: Graph, nodes: [NodeID], names: [NodeID: String]) -> [NodeID: String]
+    func pinnedNames(_ graph: Graph, nodes: [NodeID], names: NodeMap<String>) -> NodeMap<String>
     /// The whole file for `function`.
     func render(_ function: GeneratedFunction) -> String
 }

@@ -19,15 +19,15 @@ extension FunctionBuilder {
         let names = plan.names.merging(pinned) { name, _ in name }
 
         var lines: [BodyLine] = [.comment("forward pass")]
-        var equationText: [String: String] = [:]
+        var equationText = NodeMap<String>()
         let forward = staged.forwardLines(emitter.dialect, names: names, outputName: plan.outputName)
         for (index, line) in forward.enumerated() {
-            if let equation = line.equation {
+            if line.equation != nil {
                 // A stage that is itself a pinned constant (Symbolic stages `1/0` when the
                 // user writes it) computes the pinned spelling instead of its op.
                 let node = staged.equations[index].node
                 let expression = pinned[node] ?? line.expression
-                equationText[equation] = "\(line.name) = \(expression)"
+                equationText[node] = "\(line.name) = \(expression)"
                 lines.append(.define(name: line.name, expression: valueExpression(expression, of: node)))
             } else {
                 lines.append(.define(name: line.name, expression: valueExpression(line.expression, of: staged.output)))
@@ -38,34 +38,37 @@ extension FunctionBuilder {
         let seed = seed()
         if let seed { lines.append(.define(name: seed.name, expression: seed.expression)) }
         let planner = HoistingPlanner(graph: graph)
-        var assigned = Set<NodeID>()
+        var assigned = NodeMap<Bool>()
         var currentSource: NodeID?
         // Temporaries stay in scope for the rest of the body, so later lines reuse them.
-        var temporaries: [NodeID: String] = [:]
+        var temporaries = NodeMap<String>()
         for c in gradient.contributions {
             if c.source != currentSource, let name = staged.names[c.source] {
-                lines.append(.comment("from: " + (equationText[name] ?? name)))
+                lines.append(.comment("from: " + (equationText[c.source] ?? name)))
             }
             currentSource = c.source
             // Name only the gate's own operands and output, as Gradient.backwardLines does.
             // Pins first: a pinned stage outside the gate prints as its value, the gate's own
             // operands as their names.
             let gate = gradient.gateNames(c, names)
-            var local = pinned.merging(temporaries) { pin, _ in pin }
-            for node in graph[c.source].children + [c.source] { local[node] = names[node] }
-            for node in planner.hoisted([c.partial], named: { local[$0] ?? gate($0) }, shareRepeated: false,
+            let operands = graph[c.source].children + [c.source]
+            // Looked up, not merged into one map per line: copying the pins for each of 10^5
+            // contributions made emitting quadratic.
+            let local: (NodeID) -> String? = { id in
+                if operands.contains(id) { return names[id] }
+                return pinned[id] ?? temporaries[id] ?? gate(id)
+            }
+            for node in planner.hoisted([c.partial], named: local, shareRepeated: false,
                                         repeatsArgument: emitter.repeatsArgument) {
                 let temporary = plan.temporary()
-                let lookup: (NodeID) -> String? = { local[$0] ?? gate($0) }
-                lines.append(.define(name: temporary, expression: printer.printed(node, names: lookup, literalRoot: true).text))
-                local[node] = temporary
+                lines.append(.define(name: temporary, expression: printer.printed(node, names: local, literalRoot: true).text))
                 temporaries[node] = temporary
             }
             let upstream = c.source == staged.output ? seed?.name : plan.adjointNames[c.source]
-            let text = gradient.chainText(c, printer: printer, names: { local[$0] ?? gate($0) }, upstream: upstream)
+            let text = gradient.chainText(c, printer: printer, names: local, upstream: upstream)
             let target = plan.adjointNames[c.target] ?? "?"
             lines.append(c.accumulates ? .accumulate(name: target, expression: text) : .define(name: target, expression: text))
-            assigned.insert(c.target)
+            assigned[c.target] = true
         }
         return lines + unreachedInputs(assigned: assigned, seed: seed?.name)
     }

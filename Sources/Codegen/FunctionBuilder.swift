@@ -28,8 +28,8 @@ struct FunctionBuilder<E: Emitter> {
     var partialNames: [String] { staged.inputNodes.map { plan.adjointNames[$0] ?? "?" } }
 
     /// The input names only (what a closed form may refer to).
-    var inputNames: [NodeID: String] {
-        var names: [NodeID: String] = [:]
+    var inputNames: NodeMap<String> {
+        var names = NodeMap<String>()
         for node in staged.inputNodes { names[node] = plan.names[node] }
         return names
     }
@@ -62,9 +62,9 @@ struct FunctionBuilder<E: Emitter> {
     }
 
     /// `d<input> = 0` (or the output-is-the-input seed) for every input no contribution reaches.
-    func unreachedInputs(assigned: Set<NodeID>, seed: String?) -> [BodyLine] {
+    func unreachedInputs(assigned: NodeMap<Bool>, seed: String?) -> [BodyLine] {
         var lines: [BodyLine] = []
-        for node in staged.inputNodes where !assigned.contains(node) {
+        for node in staged.inputNodes where assigned[node] == nil {
             let name = plan.adjointNames[node] ?? "?"
             let input = plan.names[node] ?? "?"
             if node == staged.output {
@@ -79,7 +79,7 @@ struct FunctionBuilder<E: Emitter> {
     }
 
     /// `names` plus `pinned`, the pinned spelling winning.
-    func merged(_ names: [NodeID: String], _ pinned: [NodeID: String]) -> [NodeID: String] {
+    func merged(_ names: NodeMap<String>, _ pinned: NodeMap<String>) -> NodeMap<String> {
         names.merging(pinned) { _, pin in pin }
     }
 }

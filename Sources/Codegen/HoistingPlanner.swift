@@ -29,6 +29,15 @@ struct HoistingPlanner {
     func hoisted(_ roots: [NodeID], named: (NodeID) -> String?, shareRepeated: Bool,
                  repeatsArgument: (Function) -> Bool, maxInlineSize: Int = .max) -> [NodeID] {
         let order = graph.reachable(from: roots) { named($0) != nil }
+        if !shareRepeated {
+            // The common staged case: only a repeated argument forces a temporary, and most
+            // lines have no such function at all, so skip the bookkeeping for them.
+            let repeats = order.contains { id in
+                if case .function(let f) = graph[id].op { return named(id) == nil && repeatsArgument(f) }
+                return false
+            }
+            if !repeats { return [] }
+        }
         var uses: [NodeID: Int] = [:]
         var forced = Set<NodeID>()
         for root in roots { uses[root, default: 0] += 1 }

@@ -9,9 +9,9 @@ import Symbolic
 /// Renaming is deterministic: names are visited in input, then equation, then adjoint order.
 struct NamePlan {
     /// Input and equation names, as emitted.
-    private(set) var names: [NodeID: String]
+    private(set) var names: NodeMap<String>
     /// Adjoint names, as emitted.
-    private(set) var adjointNames: [NodeID: String]
+    private(set) var adjointNames: NodeMap<String>
     /// The name of the variable holding the value.
     let outputName: String
     /// Every rename, in the order made.
@@ -41,8 +41,9 @@ struct NamePlan {
             map[name] = candidate
             renamed.append(Renaming(from: name, to: candidate))
         }
-        self.names = staged.names.mapValues { map[$0] ?? $0 }
-        self.adjointNames = gradient.adjointNames.mapValues { map[$0] ?? $0 }
+        // Usually nothing is renamed; then the maps are shared, not rebuilt name by name.
+        self.names = map.isEmpty ? staged.names : staged.names.mapValues { map[$0] ?? $0 }
+        self.adjointNames = map.isEmpty ? gradient.adjointNames : gradient.adjointNames.mapValues { map[$0] ?? $0 }
         self.outputName = map[staged.outputName] ?? staged.outputName
         self.renamed = renamed
         self.taken = taken

@@ -35,7 +35,7 @@ public struct NumPyEmitter: Emitter {
     public func constantValue(_ expression: String) -> String { "np.asarray(\(expression), dtype=np.float64)" }
 
     /// Non-finite constants, which Python arithmetic would raise on (see `PinnedNames`).
-    public func pinnedNames(_ graph: Graph, nodes: [NodeID], names: [NodeID: String]) -> [NodeID: String] {
+    public func pinnedNames(_ graph: Graph, nodes: [NodeID], names: NodeMap<String>) -> NodeMap<String> {
         PinnedNames.nonFiniteConstants(graph, nodes: nodes)
     }
 

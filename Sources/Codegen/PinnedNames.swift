@@ -14,10 +14,10 @@ enum PinnedNames {
     /// result keeps the generated code total and in agreement with `Gradient.evaluate`.
     /// Named nodes are pinned too: a stage or temporary that is such a constant must be
     /// *defined* by its pinned spelling (the driver decides whether uses print the name).
-    static func nonFiniteConstants(_ graph: Graph, nodes: [NodeID]) -> [NodeID: String] {
+    static func nonFiniteConstants(_ graph: Graph, nodes: [NodeID]) -> NodeMap<String> {
         let constants = ConstantNodes(graph)
         var values: [NodeID: Double] = [:]
-        var pinned: [NodeID: String] = [:]
+        var pinned = NodeMap<String>()
         for id in graph.reachable(from: nodes) where constants.contains(id) {
             let node = graph[id]
             let value = node.op.evaluate(node.children.map { values[$0] ?? .nan })
@@ -34,10 +34,10 @@ enum PinnedNames {
     /// the comparison of two literals as ambiguous once Foundation is imported, and with literal
     /// operands `-O` warns that a branch "will never be executed". Evaluating the call here, as
     /// the evaluator does, gives the same number without either.
-    static func constantConditionals<D: Dialect>(_ graph: Graph, dialect: D, nodes: [NodeID]) -> [NodeID: String] {
+    static func constantConditionals<D: Dialect>(_ graph: Graph, dialect: D, nodes: [NodeID]) -> NodeMap<String> {
         let constants = ConstantNodes(graph)
         var values: [NodeID: Double] = [:]
-        var pinned: [NodeID: String] = [:]
+        var pinned = NodeMap<String>()
         for id in graph.reachable(from: nodes) where constants.contains(id) {
             let node = graph[id]
             let value = node.op.evaluate(node.children.map { values[$0] ?? .nan })
@@ -55,8 +55,8 @@ enum PinnedNames {
     /// or of `-2*x`) comes out as `--x`, which Swift lexes as an undefined `--` operator.
     /// Parenthesising the operand gives `-(-x)`.
     static func negatedNegatives<D: Dialect>(_ graph: Graph, dialect: D, nodes: [NodeID],
-                                             names: [NodeID: String]) -> [NodeID: String] {
-        var pinned: [NodeID: String] = [:]
+                                             names: NodeMap<String>) -> NodeMap<String> {
+        var pinned = NodeMap<String>()
         let printer = Printer(graph, dialect)
         for id in nodes where names[id] == nil && graph[id].op == .neg {
             let operand = graph[id].children[0]

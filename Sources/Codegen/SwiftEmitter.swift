@@ -38,7 +38,7 @@ public struct SwiftEmitter: Emitter {
 
     /// Negations of negative operands, which would otherwise print as `--x`, and constant
     /// calls spelled with `?:`, which would not type-check (see `PinnedNames`).
-    public func pinnedNames(_ graph: Graph, nodes: [NodeID], names: [NodeID: String]) -> [NodeID: String] {
+    public func pinnedNames(_ graph: Graph, nodes: [NodeID], names: NodeMap<String>) -> NodeMap<String> {
         let conditionals = PinnedNames.constantConditionals(graph, dialect: dialect, nodes: nodes)
         return PinnedNames.negatedNegatives(graph, dialect: dialect, nodes: nodes, names: names.merging(conditionals) { name, _ in name })
             .merging(conditionals) { negated, _ in negated }

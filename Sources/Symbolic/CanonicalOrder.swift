@@ -34,13 +34,6 @@ struct CanonicalOrder {
         }
     }
 
-    func factorPrecedes(_ a: NodeID, _ b: NodeID) -> Bool {
-        let (ka, kb) = (factorKey(a), factorKey(b))
-        if ka.rank != kb.rank { return ka.rank < kb.rank }
-        if ka.name != kb.name { return ka.name < kb.name }
-        return graph.structuralHash[a.int] < graph.structuralHash[b.int]
-    }
-
     // MARK: - Terms
 
     /// The alphabetically first variable among a term's factors and its numeric degree.
@@ -66,18 +59,45 @@ struct CanonicalOrder {
         return leadingVariable(id) == nil ? 1 : 0
     }
 
-    func termPrecedes(_ a: NodeID, _ b: NodeID) -> Bool {
-        let (ca, cb) = (termClass(a), termClass(b))
-        if ca != cb { return ca < cb }
-        if let la = leadingVariable(a), let lb = leadingVariable(b) {
+    /// Everything the order of terms compares, computed once per term: a term can have many
+    /// factors, and recomputing per comparison made sorting a wide sum quadratic.
+    private struct TermKey {
+        let termClass: Int
+        let leading: (name: String, degree: Double)?
+        let firstVariable: String
+        let restHash: UInt64
+        let hash: UInt64
+    }
+
+    private func termKey(_ id: NodeID) -> TermKey {
+        TermKey(termClass: termClass(id), leading: leadingVariable(id), firstVariable: graph.firstVariable(id),
+                restHash: graph.structuralHash[restOf(id).int], hash: graph.structuralHash[id.int])
+    }
+
+    private static func precedes(_ a: TermKey, _ b: TermKey) -> Bool {
+        if a.termClass != b.termClass { return a.termClass < b.termClass }
+        if let la = a.leading, let lb = b.leading {
             if la.name != lb.name { return la.name < lb.name }
             if la.degree != lb.degree { return la.degree > lb.degree }
         }
-        let (va, vb) = (graph.firstVariable[a.int], graph.firstVariable[b.int])
-        if va != vb { return va < vb }
-        let (ra, rb) = (restOf(a), restOf(b))
-        if ra != rb { return graph.structuralHash[ra.int] < graph.structuralHash[rb.int] }
-        return graph.structuralHash[a.int] < graph.structuralHash[b.int]
+        if a.firstVariable != b.firstVariable { return a.firstVariable < b.firstVariable }
+        if a.restHash != b.restHash { return a.restHash < b.restHash }
+        return a.hash < b.hash
+    }
+
+    /// `terms` in canonical order.
+    func sortedTerms(_ terms: [NodeID]) -> [NodeID] {
+        zip(terms.map(termKey), terms).sorted { CanonicalOrder.precedes($0.0, $1.0) }.map(\.1)
+    }
+
+    /// `factors` in canonical order.
+    func sortedFactors(_ factors: [NodeID]) -> [NodeID] {
+        let keyed = factors.map { (key: factorKey($0), hash: graph.structuralHash[$0.int], id: $0) }
+        return keyed.sorted { a, b in
+            if a.key.rank != b.key.rank { return a.key.rank < b.key.rank }
+            if a.key.name != b.key.name { return a.key.name < b.key.name }
+            return a.hash < b.hash
+        }.map(\.id)
     }
 
     /// The term without its numeric coefficient, so that `x*sin(y)` and `2*x*sin(y)` sort alike.

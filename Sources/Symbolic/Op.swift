@@ -84,20 +84,28 @@ public enum Op: Hashable, Sendable {
     /// A run-independent seed for `Graph.structuralHash` (Swift's `Hasher` is randomised per
     /// process, and canonical order must not change between runs).
     var hashSeed: UInt64 {
-        func fnv(_ text: String) -> UInt64 {
-            var h: UInt64 = 0xcbf29ce484222325
+        func fnv(_ text: String, _ seed: UInt64) -> UInt64 {
+            var h: UInt64 = 0xcbf29ce484222325 ^ seed
             for byte in text.utf8 { h = (h ^ UInt64(byte)) &* 0x100000001b3 }
             return h
         }
+        func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+            var h = (a ^ b) &* 0x9E3779B97F4A7C15
+            h ^= h >> 31
+            return h
+        }
         switch self {
-        case .number(let n):
-            switch n {
-            case .rational(let r): return fnv("q\(r.numerator)/\(r.denominator)")
-            case .real(let d): return fnv("r\(d.bitPattern)")
-            }
-        case .constant(let c): return fnv("c" + c.name)
-        case .variable(let v): return fnv("v" + v)
-        default: return fnv("o" + name)
+        case .number(.rational(let r)): return mix(mix(0x51, UInt64(bitPattern: r.numerator)), UInt64(bitPattern: r.denominator))
+        case .number(.real(let d)): return mix(0x52, d.bitPattern)
+        case .constant(let c): return fnv(c.name, 0x53)
+        case .variable(let v): return fnv(v, 0x54)
+        case .add: return 0x1001
+        case .sub: return 0x1002
+        case .mul: return 0x1003
+        case .div: return 0x1004
+        case .neg: return 0x1005
+        case .pow: return 0x1006
+        case .function(let f): return fnv(f.rawValue, 0x55)
         }
     }
 

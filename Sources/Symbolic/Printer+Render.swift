@@ -40,7 +40,7 @@ public struct Printer<D: Dialect> {
         }
         var dropAfter: [Int: [NodeID]] = [:]
         for (read, position) in lastReader where read != root { dropAfter[position, default: []].append(read) }
-        var memo: [NodeID: Printed] = [:]
+        var memo = PrintMemo(order)
         for (position, id) in order.enumerated() {
             if id != root, let name = names(id) {
                 memo[id] = Printed(name, Printed.Level.atom)
@@ -99,12 +99,12 @@ public struct Printer<D: Dialect> {
 
     // MARK: - Nodes
 
-    private func node(_ id: NodeID, _ memo: [NodeID: Printed], _ names: (NodeID) -> String?, sugar: Bool) -> Printed {
+    private func node(_ id: NodeID, _ memo: PrintMemo, _ names: (NodeID) -> String?, sugar: Bool) -> Printed {
         let node = graph[id]
         func child(_ i: Int) -> Printed { memo[node.children[i]] ?? Printed("?", Printed.Level.atom) }
         switch node.op {
         case .number(let n):
-            return n.isNegative ? Printed("-" + dialect.number(-n).wrapped(below: Printed.Level.power), Printed.Level.unary) : dialect.number(n)
+            return n.isNegative ? Printed("-" + dialect.wrap(dialect.number(-n), below: Printed.Level.power), Printed.Level.unary) : dialect.number(n)
         case .constant(let c):
             return dialect.constant(c)
         case .variable(let v):
@@ -112,13 +112,14 @@ public struct Printer<D: Dialect> {
         case .add:
             return sum(node.children, memo, names)
         case .sub:
-            return Printed(child(0).wrapped(below: Printed.Level.sum) + " - " + child(1).wrapped(below: Printed.Level.product), Printed.Level.sum)
+            return Printed(dialect.wrap(child(0), below: Printed.Level.sum) + " - " + dialect.wrap(child(1), below: Printed.Level.product), Printed.Level.sum)
         case .mul:
-            return product(node.children, memo, names, sugar: sugar).signed
+            let p = product(node.children, memo, names, sugar: sugar)
+            return p.negative ? Printed("-" + dialect.wrap(p.magnitude, below: Printed.Level.product), Printed.Level.unary) : p.magnitude
         case .div:
             return dialect.quotient(child(0), child(1))
         case .neg:
-            return Printed("-" + child(0).wrapped(below: Printed.Level.unary), Printed.Level.unary)
+            return Printed("-" + dialect.wrap(child(0), below: Printed.Level.unary), Printed.Level.unary)
         case .pow:
             if sugar, let power = sugaredPower(node.children[0], node.children[1], memo) { return power }
             return dialect.power(child(0), child(1))
@@ -128,7 +129,7 @@ public struct Printer<D: Dialect> {
     }
 
     /// `x^(1/2)` as `sqrt(x)`, `x^-n` as `1/x^n`; nil when no sugar applies.
-    private func sugaredPower(_ base: NodeID, _ exponent: NodeID, _ memo: [NodeID: Printed]) -> Printed? {
+    private func sugaredPower(_ base: NodeID, _ exponent: NodeID, _ memo: PrintMemo) -> Printed? {
         guard let e = graph.numberValue(exponent)?.rational else { return nil }
         let b = memo[base] ?? Printed("?", Printed.Level.atom)
         if e == .half { return dialect.call(.sqrt, [b.text]) }
@@ -146,7 +147,7 @@ public struct Printer<D: Dialect> {
     // MARK: - Sums
 
     /// A term with its sign pulled out, so sums can print `a - b` instead of `a + -b`.
-    private func signedTerm(_ id: NodeID, _ memo: [NodeID: Printed], _ names: (NodeID) -> String?) -> (negative: Bool, magnitude: Printed) {
+    private func signedTerm(_ id: NodeID, _ memo: PrintMemo, _ names: (NodeID) -> String?) -> (negative: Bool, magnitude: Printed) {
         let node = graph[id]
         if names(id) != nil { return (false, memo[id] ?? Printed("?", Printed.Level.atom)) }
         switch node.op {
@@ -162,7 +163,7 @@ public struct Printer<D: Dialect> {
         }
     }
 
-    private func sum(_ terms: [NodeID], _ memo: [NodeID: Printed], _ names: (NodeID) -> String?) -> Printed {
+    private func sum(_ terms: [NodeID], _ memo: PrintMemo, _ names: (NodeID) -> String?) -> Printed {
         var signed = terms.map { signedTerm($0, memo, names) }
         // Lead with a positive term when there is one: `1 - sigmoid(x)`, not `-sigmoid(x) + 1`.
         if let first = signed.first, first.negative, let positive = signed.firstIndex(where: { !$0.negative }) {
@@ -171,9 +172,9 @@ public struct Printer<D: Dialect> {
         var text = ""
         for (index, term) in signed.enumerated() {
             if index == 0 {
-                text = term.negative ? "-" + term.magnitude.wrapped(below: Printed.Level.product) : term.magnitude.wrapped(below: Printed.Level.sum)
+                text = term.negative ? "-" + dialect.wrap(term.magnitude, below: Printed.Level.product) : dialect.wrap(term.magnitude, below: Printed.Level.sum)
             } else {
-                text += (term.negative ? " - " : " + ") + term.magnitude.wrapped(below: Printed.Level.product)
+                text += (term.negative ? " - " : " + ") + dialect.wrap(term.magnitude, below: Printed.Level.product)
             }
         }
         return Printed(text, Printed.Level.sum)
@@ -184,14 +185,11 @@ public struct Printer<D: Dialect> {
     private struct Product {
         var negative: Bool
         var magnitude: Printed
-        var signed: Printed {
-            negative ? Printed("-" + magnitude.wrapped(below: Printed.Level.product), Printed.Level.unary) : magnitude
-        }
     }
 
     /// A product as `coefficient*numerator/denominator`, with negative powers moved below the
     /// line and a rational coefficient split across it (`2*x/3`).
-    private func product(_ factors: [NodeID], _ memo: [NodeID: Printed], _ names: (NodeID) -> String?, sugar: Bool) -> Product {
+    private func product(_ factors: [NodeID], _ memo: PrintMemo, _ names: (NodeID) -> String?, sugar: Bool) -> Product {
         var negative = false
         var numerator: [Printed] = []
         var denominator: [Printed] = []
@@ -222,15 +220,50 @@ public struct Printer<D: Dialect> {
         } else if numerator.count == 1 {
             top = numerator[0]
         } else {
-            var text = numerator[0].wrapped(below: Printed.Level.product)
-            for factor in numerator.dropFirst() { text += dialect.times + factor.wrapped(below: Printed.Level.unary) }
-            top = Printed(text, Printed.Level.product)
+            top = Printed(joined(numerator, firstBelow: Printed.Level.product), Printed.Level.product)
         }
         guard !denominator.isEmpty else { return Product(negative: negative, magnitude: top) }
         var bottom = denominator[0]
         if denominator.count > 1 {
-            bottom = Printed(denominator.map { $0.wrapped(below: Printed.Level.unary) }.joined(separator: dialect.times), Printed.Level.product)
+            bottom = Printed(joined(denominator, firstBelow: Printed.Level.unary), Printed.Level.product)
         }
         return Product(negative: negative, magnitude: dialect.quotient(top, bottom))
+    }
+
+    /// Factors in a row, each separated from the previous as the dialect chooses.
+    private func joined(_ factors: [Printed], firstBelow level: Int) -> String {
+        var text = "", previous = ""
+        for (index, factor) in factors.enumerated() {
+            let piece = dialect.wrap(factor, below: index == 0 ? level : Printed.Level.unary)
+            text += index == 0 ? piece : dialect.times(between: previous, and: piece) + piece
+            previous = piece
+        }
+        return text
+    }
+}
+
+/// Printed text per node of one `render` call: the nodes are the sorted `reachable` list, so a
+/// binary search finds a child without hashing (most renders touch a handful of nodes).
+struct PrintMemo {
+    private let ids: [NodeID]
+    private var values: [Printed?]
+
+    init(_ sortedIDs: [NodeID]) {
+        ids = sortedIDs
+        values = [Printed?](repeating: nil, count: sortedIDs.count)
+    }
+
+    private func index(of id: NodeID) -> Int? {
+        var (low, high) = (0, ids.count)
+        while low < high {
+            let mid = (low + high) / 2
+            if ids[mid] < id { low = mid + 1 } else { high = mid }
+        }
+        return low < ids.count && ids[low] == id ? low : nil
+    }
+
+    subscript(id: NodeID) -> Printed? {
+        get { index(of: id).flatMap { values[$0] } }
+        set { if let i = index(of: id) { values[i] = newValue } }
     }
 }

@@ -42,11 +42,27 @@ public protocol Dialect {
     var over: String { get }
     /// A quotient; the default writes `num over den` with infix parentheses.
     func quotient(_ numerator: Printed, _ denominator: Printed) -> Printed
+    /// `text` in the parentheses a parent puts around a looser-binding child; `(text)` by
+    /// default. LaTeX needs `\left(text\right)`, so that they grow around a fraction.
+    func grouped(_ text: String) -> String
+    /// The text between two adjacent factors, given as printed; `times` by default. LaTeX
+    /// writes `2 x` but must write `2 \cdot 3`, and only the neighbours can tell which.
+    func times(between left: String, and right: String) -> String
 }
 
 extension Dialect {
+    /// `(text)`: every language but LaTeX.
+    public func grouped(_ text: String) -> String { "(\(text))" }
+    /// `times`, whatever the neighbours.
+    public func times(between left: String, and right: String) -> String { times }
+
+    /// The text of `printed`, grouped when it binds looser than `level`.
+    public func wrap(_ printed: Printed, below level: Int) -> String {
+        printed.precedence < level ? grouped(printed.text) : printed.text
+    }
+
     public func quotient(_ numerator: Printed, _ denominator: Printed) -> Printed {
-        Printed(numerator.wrapped(below: Printed.Level.product) + over + denominator.wrapped(below: Printed.Level.unary),
+        Printed(wrap(numerator, below: Printed.Level.product) + over + wrap(denominator, below: Printed.Level.unary),
                 Printed.Level.product)
     }
 }

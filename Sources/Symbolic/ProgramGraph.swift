@@ -44,6 +44,9 @@ public struct ProgramGraph {
             order = variables
         }
         self.graph = graph
+        // The forward graph has at most one node per AST node, and the backward pass adds a few
+        // per edge: reserving for both avoids rehashing the memo as the graph grows.
+        graph.reserveCapacity(graph.count + 6 * program.nodes.count)
         self.inputs = order
         self.inputNodes = order.map { graph.variable($0) }
 

@@ -27,9 +27,9 @@ public struct Gradient {
     public let contributions: [Contribution]
     /// The adjoint (∂out/∂node) of every equation and input that reaches the output, as a
     /// lightly simplified node; inputs the output ignores are absent (their derivative is 0).
-    public let adjoints: [NodeID: NodeID]
+    public let adjoints: NodeMap<NodeID>
     /// `d<name>` for every equation and input, distinct from every other name in the program.
-    public let adjointNames: [NodeID: String]
+    public let adjointNames: NodeMap<String>
 
     public var graph: Graph { staged.graph }
 
@@ -37,7 +37,7 @@ public struct Gradient {
         self.staged = staged
         let graph = staged.graph
         var allocator = staged.allocator
-        var adjointNames: [NodeID: String] = [:]
+        var adjointNames = NodeMap<String>()
         for node in staged.inputNodes { adjointNames[node] = allocator.unique("d" + (staged.names[node] ?? "")) }
         for eq in staged.equations { adjointNames[eq.node] = allocator.unique("d" + eq.name) }
         if let alias = staged.outputAlias, adjointNames[alias] == nil {
@@ -45,7 +45,7 @@ public struct Gradient {
         }
         self.adjointNames = adjointNames
 
-        var adjoints: [NodeID: NodeID] = [:]
+        var adjoints = NodeMap<NodeID>()
         var contributions: [Contribution] = []
         if !graph.isConstant[staged.output.int] { adjoints[staged.output] = graph.integer(1) }
         for eq in staged.equations.reversed() {
@@ -62,25 +62,29 @@ public struct Gradient {
                 adjoints[child] = adjoints[child].map { graph.add($0, contribution) } ?? contribution
             }
         }
-        self.contributions = Gradient.live(contributions, inputs: Set(staged.inputNodes))
+        self.contributions = Gradient.live(contributions, inputs: staged.inputNodes, nodeCount: graph.count)
         self.adjoints = adjoints
     }
 
     /// The contributions whose adjoint is eventually read: an edge into a stage that passes no
     /// gradient on (`s = sign(x)`) would compute a value nobody uses, which generated Swift
     /// rejects as an unused variable. Targets precede sources, so one ascending pass decides.
-    static func live(_ contributions: [Contribution], inputs: Set<NodeID>) -> [Contribution] {
-        var outgoing: [NodeID: [NodeID]] = [:]
-        for c in contributions { outgoing[c.source, default: []].append(c.target) }
-        var live = Set<NodeID>()
-        for source in outgoing.keys.sorted() where (outgoing[source] ?? []).contains(where: { inputs.contains($0) || live.contains($0) }) {
-            live.insert(source)
+    static func live(_ contributions: [Contribution], inputs: [NodeID], nodeCount: Int) -> [Contribution] {
+        var isInput = [Bool](repeating: false, count: nodeCount)
+        for input in inputs { isInput[input.int] = true }
+        // Contributions come grouped by source in descending source order, so walking them
+        // backwards visits sources in ascending order: every target's liveness is known first.
+        var live = [Bool](repeating: false, count: nodeCount)
+        for c in contributions.reversed() where isInput[c.target.int] || live[c.target.int] {
+            live[c.source.int] = true
         }
         var kept: [Contribution] = []
-        var seen = Set<NodeID>()
-        for c in contributions where live.contains(c.source) && (inputs.contains(c.target) || live.contains(c.target)) {
+        kept.reserveCapacity(contributions.count)
+        var assigned = [Bool](repeating: false, count: nodeCount)
+        for c in contributions where live[c.source.int] && (isInput[c.target.int] || live[c.target.int]) {
             kept.append(Contribution(target: c.target, source: c.source, argument: c.argument, partial: c.partial,
-                                     accumulates: !seen.insert(c.target).inserted))
+                                     accumulates: assigned[c.target.int]))
+            assigned[c.target.int] = true
         }
         return kept
     }

@@ -40,7 +40,6 @@ extension Simplifier {
                 continue
             }
             let (coefficient, rest) = split(term)
-            work += graph[term].children.count
             if let existing = coefficients[rest] {
                 if let folded = finite(existing + coefficient) { coefficients[rest] = folded } else { inexact.append(term) }
             } else {
@@ -56,11 +55,7 @@ extension Simplifier {
         if !constant.isZero { result.append(graph.number(constant)) }
         if result.isEmpty { return graph.integer(0) }
         if result.count == 1 { return result[0] }
-        // Each comparison looks at both terms' factors.
-        work += result.reduce(0) { $0 + Swift.max(1, graph[$1].children.count) } * (Int.bitWidth - result.count.leadingZeroBitCount)
-        let key = CanonicalOrder(graph)
-        result.sort { key.termPrecedes($0, $1) }
-        return graph.intern(.add, result)
+        return graph.intern(.add, CanonicalOrder(graph).sortedTerms(result))
     }
 
     /// `term = coefficient * rest` with a numeric coefficient (1 when there is none).
@@ -97,7 +92,6 @@ extension Simplifier {
         var extra: [NodeID] = []
         while !pending.isEmpty {
             var next: [NodeID] = []
-            work += pending.count
             for factor in pending {
                 let node = graph[factor]
                 if node.op == .mul { next.append(contentsOf: node.children); continue }
@@ -109,6 +103,7 @@ extension Simplifier {
                 if exponents[base] == nil { bases.append(base) }
                 exponents[base, default: []].append(exponent)
             }
+            work += pending.count
             pending = next
         }
         if coefficient.isZero { return graph.integer(0) }
@@ -132,9 +127,7 @@ extension Simplifier {
         }
         if result.isEmpty { return graph.number(coefficient) }
         if result.count == 1 && coefficient.isOne { return result[0] }
-        work += result.count * (Int.bitWidth - result.count.leadingZeroBitCount)
-        let key = CanonicalOrder(graph)
-        result.sort { key.factorPrecedes($0, $1) }
+        result = CanonicalOrder(graph).sortedFactors(result)
         if coefficient.isOne { return graph.intern(.mul, result) }
         return graph.intern(.mul, [graph.number(coefficient)] + result)
     }

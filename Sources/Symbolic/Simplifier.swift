@@ -7,9 +7,20 @@ public enum StopReason: Equatable, Sendable {
     /// The expression was larger than `Limits.maxSimplifyNodes`; it was returned unchanged
     /// (still correct and linear in size, just not tidied).
     case tooLarge(nodes: Int)
-    /// Simplification took more than `Limits.maxSimplifyWork` steps; it stopped there and
-    /// returned what remained unchanged (still correct and linear in size, just not tidied).
+    /// Flattening would have grown the expression faster than linearly (a product or sum
+    /// nested N deep flattens into N prefix nodes of up to N terms each); simplification
+    /// stopped after `steps` and returned the expression unchanged.
     case workLimit(steps: Int)
+
+    /// One line for a warning.
+    public var explanation: String {
+        switch self {
+        case .done: return "simplified"
+        case .tooLarge(let nodes): return "not simplified: \(nodes) nodes is over the limit of \(Limits.maxSimplifyNodes)"
+        case .workLimit(let steps):
+            return "not simplified: canonical form would grow faster than the expression (stopped after \(steps) steps)"
+        }
+    }
 }
 
 /// Brings expressions to a canonical form, deterministically and in one bottom-up pass.
@@ -24,31 +35,37 @@ public struct Simplifier {
     public let graph: Graph
     var memo: [NodeID: NodeID] = [:]
     public private(set) var stopReason: StopReason = .done
-    /// Steps taken so far (terms and factors visited), against `Limits.maxSimplifyWork`.
+    /// Terms and factors handled so far; see `budget`.
     var work = 0
+    /// Work allowed per node of input (plus a floor for small expressions), so that one
+    /// Simplifier's total cost stays linear in what it is given.
+    static let workPerNode = 8
+    static let workFloor = 100_000
+    private var budget = Simplifier.workFloor
 
     public init(_ graph: Graph) { self.graph = graph }
 
     /// The canonical form of `root`.
     public mutating func simplify(_ root: NodeID) -> NodeID {
         if let done = memo[root] { return done }
-        if case .workLimit = stopReason { return root }
         let order = graph.reachable(from: [root]) { memo[$0] != nil }
         let fresh = order.filter { memo[$0] == nil }
+        if stopReason != .done { return root }
         if fresh.count > Limits.maxSimplifyNodes {
             stopReason = .tooLarge(nodes: fresh.count)
             return root
         }
+        budget += Simplifier.workPerNode * fresh.count
         for id in fresh {
+            if work > budget {
+                stopReason = .workLimit(steps: work)
+                return root
+            }
             let node = graph[id]
             let children = node.children.map { memo[$0] ?? $0 }
             let result = canonical(node.op, children)
             memo[id] = result
             memo[result] = result
-            if work > Limits.maxSimplifyWork {
-                stopReason = .workLimit(steps: work)
-                return root
-            }
         }
         return memo[root] ?? root
     }

@@ -26,7 +26,7 @@ public struct StagedProgram {
     /// Set when the output is not an equation of its own; `outputName` then names a copy.
     public let outputAlias: NodeID?
     /// The name of every input and equation node.
-    public let names: [NodeID: String]
+    public let names: NodeMap<String>
     /// Every name in use, for allocating more (adjoints, temporaries) without collisions.
     var allocator: NameAllocator
 
@@ -38,7 +38,7 @@ public struct StagedProgram {
         self.output = program.output
 
         var allocator = NameAllocator(taken: program.inputs + program.statementNames.map(\.name))
-        var names: [NodeID: String] = [:]
+        var names = NodeMap<String>()
         for (name, node) in zip(program.inputs, program.inputNodes) { names[node] = name }
         // A statement that merely renames an input or repeats an earlier stage keeps the first name.
         for (name, node) in program.statementNames where names[node] == nil && graph[node].op.isOperation && !graph.isConstant[node.int] {

@@ -15,7 +15,7 @@ extension StagedProgram {
     /// operands (constants inline), followed by the output copy when the output is not a stage.
     /// - Parameter names: the names to print (defaults to the program's own; code generators
     ///   pass renamed ones).
-    public func forwardLines<D: Dialect>(_ dialect: D, names: [NodeID: String]? = nil, outputName: String? = nil) -> [StagedLine] {
+    public func forwardLines<D: Dialect>(_ dialect: D, names: NodeMap<String>? = nil, outputName: String? = nil) -> [StagedLine] {
         let names = names ?? self.names
         let printer = Printer(graph, dialect)
         var lines = equations.map { eq in
@@ -38,7 +38,7 @@ extension Gradient {
     /// output prints as its local derivative alone (`da = z`), as worksheet solutions write it.
     /// With it, the output's adjoint is that variable (`da = dout * z`), which code generators
     /// use so that every adjoint has the shape of the output.
-    public func backwardLines<D: Dialect>(_ dialect: D, names: [NodeID: String]? = nil, adjointNames: [NodeID: String]? = nil,
+    public func backwardLines<D: Dialect>(_ dialect: D, names: NodeMap<String>? = nil, adjointNames: NodeMap<String>? = nil,
                                           seedName: String? = nil, zero: String = "0") -> [StagedLine] {
         let names = names ?? staged.names
         let adjointNames = adjointNames ?? self.adjointNames
@@ -61,8 +61,8 @@ extension Gradient {
     /// output, and inputs, so a reader sees `dx * (2 * t)`, not a distant stage that happens to
     /// equal 2*t. (Checking the node's op rather than listing inputs keeps this O(1) per node
     /// for programs with 10^4 inputs.)
-    public func gateNames(_ c: Contribution, _ names: [NodeID: String]) -> (NodeID) -> String? {
-        let operands = Set(graph[c.source].children + [c.source])
+    public func gateNames(_ c: Contribution, _ names: NodeMap<String>) -> (NodeID) -> String? {
+        let operands = graph[c.source].children + [c.source]
         let graph = self.graph
         return { id in
             if operands.contains(id) { return names[id] }

@@ -32,9 +32,4 @@ public enum Limits {
     /// Largest graph on which full canonical simplification runs; larger closed forms are left
     /// in their light-simplified (still linear-size) form.
     public static let maxSimplifyNodes = 200_000
-    /// Most steps (terms and factors visited) one `Simplifier` may take. Flattening can make
-    /// canonical forms quadratic in the input (the gradient of a 20,000-statement chain
-    /// `a1 = a0*y + x; ...` took minutes and gigabytes); past this budget the remaining
-    /// expressions are returned in their light-simplified (linear-size) form.
-    public static let maxSimplifyWork = 10_000_000
 }

@@ -53,6 +53,19 @@ import Testing
         #expect(simplifier.stopReason != .done)
     }
 
+    @Test func simplifyingTheClosedFormOfADeepChainIsBounded() throws {
+        // Flattening the nested products of a chain's adjoint would build N prefix products of
+        // up to N factors (this took minutes and 600 MB at N = 10^4): the work budget stops it.
+        let g = try gradient(Self.chain(1_000))
+        let before = g.graph.count
+        var simplifier = Simplifier(g.graph)
+        let forms = g.staged.inputNodes.indices.map { simplifier.simplify(g.derivative($0)) }
+        #expect(simplifier.stopReason != .done)
+        #expect(g.graph.count - before < 10 * before, "\(g.graph.count - before) new nodes for \(before)")
+        // Whatever was not simplified is returned as it was: still the right derivative.
+        #expect(forms[1] == g.derivative(1))
+    }
+
     @Test func wideSumOfManyTerms() throws {
         let text = (0..<20_000).map { "sin(x\($0)*x\($0 + 1))" }.joined(separator: " + ")
         let g = try gradient(text)

@@ -2,7 +2,7 @@
 /// stderr text and exit statuses.
 ///
 /// Exit statuses: 0 success; 1 a problem in the input (`CLIError.input`,
-/// `.renderedDiagnostics`, `.notImplemented`, or any other error a command lets escape);
+/// `.renderedDiagnostics`, or any other error a command lets escape);
 /// 2 a usage error, printed as `error: ...` and a pointer to the relevant help.
 enum SymdiffCLI {
     /// Runs symdiff on `arguments` (without the program name) and returns the exit status.
@@ -78,7 +78,7 @@ enum SymdiffCLI {
         case .usage(let message):
             io.printError("error: \(message)")
             io.printError("Run 'symdiff help\(context.subcommand.map { " " + $0 } ?? "")' for usage.")
-        case .input, .notImplemented:
+        case .input:
             io.printError("error: \(error)")
         case .renderedDiagnostics(let text):
             io.writeError(text.hasSuffix("\n") ? text : text + "\n")

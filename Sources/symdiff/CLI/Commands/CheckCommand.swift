@@ -29,7 +29,4 @@ enum CheckCommand: Subcommand {
         _ = try arguments.integer("--seed")
     }
 
-    static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        throw CLIError.notImplemented(command: spec.name)
-    }
 }

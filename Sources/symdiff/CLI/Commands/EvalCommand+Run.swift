@@ -18,6 +18,10 @@ extension EvalCommand {
             let culprit = result.forward.firstIndex { $0.isNaN }.map { "'\(forward[$0].name) = \(forward[$0].expression)'" }
             throw CLIError.input("the value is nan at this point" + (culprit.map { ": equation \($0) is the first to produce it (a domain error?)" } ?? ""))
         }
+        if result.value.isInfinite {
+            let culprit = result.firstNonFinite.map { " (equation '\(forward[$0].name) = \(forward[$0].expression)' is the first infinite one)" } ?? ""
+            io.printError("warning: the value is \(NumberText.format(result.value)) at this point\(culprit)")
+        }
         for (i, partial) in result.gradient.enumerated() where partial.isNaN {
             io.printError("warning: the derivative with respect to '\(staged.inputs[i])' is nan at this point")
         }
@@ -89,7 +93,11 @@ extension EvalCommand {
             table.append([gate, staged.names[c.target] ?? "?", NumberText.format(edge.upstream), NumberText.format(edge.local),
                           NumberText.format(edge.contribution), total])
         }
-        for line in alignedTable(table) { io.print(line) }
+        if table.count == 1 {
+            io.print("  (no gates: the output is \(staged.inputNodes.contains(staged.output) ? "an input, so its own derivative is 1" : "a constant"))")
+        } else {
+            for line in alignedTable(table) { io.print(line) }
+        }
         io.print("")
     }
 }

@@ -30,13 +30,8 @@ enum GradCommand: Subcommand {
         let variables = try Pipeline.reported(arguments, gradient)
         var simplifier = Simplifier(gradient.graph)
         let forms = variables.map { simplifier.simplify(gradient.derivative($0)) }
-        switch simplifier.stopReason {
-        case .tooLarge(let nodes):
-            io.printError("warning: the derivatives were not simplified: \(nodes) nodes is over the limit of \(Limits.maxSimplifyNodes)")
-        case .workLimit:
-            io.printError("warning: the derivatives were not fully simplified: simplifying took more than \(Limits.maxSimplifyWork) steps")
-        case .done:
-            break
+        if simplifier.stopReason != .done {
+            io.printError("warning: the derivatives were \(simplifier.stopReason.explanation)")
         }
         let names = variables.map { gradient.staged.inputs[$0] }
         let f = Pipeline.functionName(gradient)
@@ -46,7 +41,9 @@ enum GradCommand: Subcommand {
             let entries = zip(names, texts).map { "\(jsonString($0)): \(jsonString($1))" }
             io.print("{\"gradient\": {\(entries.joined(separator: ", "))}}")
         case "latex":
-            throw CLIError.notImplemented(command: "grad --format latex")
+            for (name, form) in zip(names, forms) {
+                io.print(latexPartialLine(output: f, variable: name, body: try text(form, gradient, LaTeXDialect())))
+            }
         default:
             for (name, form) in zip(names, forms) { io.print("d\(f)/d\(name) = \(try text(form, gradient, InputLanguage()))") }
         }

@@ -1,3 +1,5 @@
+import Codegen
+
 /// `symdiff graph`: the computational graph for Graphviz.
 enum GraphCommand: Subcommand {
     static let spec = CommandSpec(
@@ -5,15 +7,16 @@ enum GraphCommand: Subcommand {
         abstract: "Print the computational graph as Graphviz DOT.",
         usage: "symdiff graph EXPR [--at LIST] [--backward]",
         discussion: """
-            One node per distinct subexpression, labelled with its operation, and one edge per
-            operand. With --at, nodes also show their values; --backward adds the adjoint nodes
-            of the reverse pass. Pipe the output to 'dot -Tsvg' to draw it.
+            One node per staged equation, labelled with its operation; inputs and constants have
+            their own shapes, and edges follow the data flow. With --at, every node also shows its
+            value and its gradient; --backward adds the backward edges, dashed, labelled with
+            each gate's local derivative. Pipe the output to 'dot -Tsvg' to draw it.
             """,
         examples: [
             "symdiff graph '(x + y)z' --at x=1,y=3,z=2 --backward | dot -Tsvg > graph.svg",
         ],
         options: [
-            OptionSpec("--at", value: "LIST", help: "Label nodes with their values at this point, e.g. x=1,y=3."),
+            OptionSpec("--at", value: "LIST", help: "Label nodes with their values and gradients at this point, e.g. x=1,y=3."),
             OptionSpec("--backward", help: "Include the backward pass."),
         ]
     )
@@ -23,6 +26,9 @@ enum GraphCommand: Subcommand {
     }
 
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        throw CLIError.notImplemented(command: spec.name)
+        let gradient = try Pipeline.gradient(arguments, input, io)
+        let point = try arguments.value("--at").map { try Pipeline.point($0, for: gradient) }
+        let text = DOTGraph(gradient, at: point, backward: arguments.flag("--backward")).render()
+        io.writeOutput(text.hasSuffix("\n") ? text : text + "\n")
     }
 }

@@ -7,17 +7,9 @@ extension StatsCommand {
         var simplifier = Simplifier(gradient.graph)
         let forms = gradient.staged.inputNodes.indices.map { simplifier.simplify(gradient.derivative($0)) }
         let closed = gradient.closedFormCost(forms)
-        let simplified: String
-        switch simplifier.stopReason {
-        case .tooLarge(let nodes):
-            simplified = " (not simplified: \(nodes) nodes is over the limit of \(Limits.maxSimplifyNodes))"
-        case .workLimit:
-            simplified = " (not fully simplified: over the limit of \(Limits.maxSimplifyWork) simplification steps)"
-        case .done:
-            simplified = ""
-        }
+        let simplified = simplifier.stopReason == .done ? "" : " (\(simplifier.stopReason.explanation))"
         let ratio = counts.forward == 0 ? "n/a" : String(format: "%.2f", counts.ratio)
-        let tree = closed.tree >= Int.max / 4 ? "more than \(Int.max / 4)" : "\(closed.tree)"
+        let tree = closed.tree >= Int.max / 4 ? "over 10^18 (the tree grows exponentially)" : "\(closed.tree)"
         for line in alignedTable([
             ["inputs", "\(gradient.staged.inputs.count)"],
             ["forward ops", "\(counts.forward)"],

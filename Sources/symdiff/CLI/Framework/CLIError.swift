@@ -10,14 +10,11 @@ enum CLIError: Error, Equatable, CustomStringConvertible {
     case input(String)
     /// Diagnostics already rendered under their source lines (exit 1), printed verbatim.
     case renderedDiagnostics(String)
-    /// A subcommand whose body has not been written yet (exit 1).
-    case notImplemented(command: String)
 
     var description: String {
         switch self {
         case .usage(let message), .input(let message): message
         case .renderedDiagnostics(let text): text
-        case .notImplemented(let command): "internal error: 'symdiff \(command)' is not implemented yet"
         }
     }
 
@@ -25,7 +22,7 @@ enum CLIError: Error, Equatable, CustomStringConvertible {
     var exitStatus: ExitStatus {
         switch self {
         case .usage: .usage
-        case .input, .renderedDiagnostics, .notImplemented: .inputProblem
+        case .input, .renderedDiagnostics: .inputProblem
         }
     }
 }

@@ -1,0 +1,186 @@
+// symdiff-bench: the in-process half of scripts/bench (see Benchmarks/README.md).
+//
+//   symdiff-bench program FAMILY N            print the family's program text
+//   symdiff-bench compile FAMILY N [--min-time S] [--max-reps K] [--check] [--skip-emit]
+//       time text -> NumPy gradient code per phase (parse, ProgramGraph, StagedProgram,
+//       Gradient, emit); one JSON object on stdout with the fastest repetition, op counts,
+//       and this process's peak RSS (VmHWM) and RSS before the first repetition.
+//   symdiff-bench emit --lang swift|numpy --name NAME [--vars a,b,...] (--family F --n N | SOURCE)
+//       print generated code.
+#if canImport(Glibc)
+import Glibc
+#endif
+import ExprParse
+import Symbolic
+import Codegen
+
+func fail(_ message: String) -> Never {
+    let text = "symdiff-bench: \(message)\n"
+    _ = text.withCString { write(2, $0, strlen($0)) }
+    exit(2)
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// A field of /proc/self/status in kB (VmHWM, VmRSS), or -1.
+func procStatus(_ field: String) -> Int {
+    guard let file = fopen("/proc/self/status", "r") else { return -1 }
+    defer { fclose(file) }
+    var line = [CChar](repeating: 0, count: 512)
+    while fgets(&line, Int32(line.count), file) != nil {
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if text.hasPrefix(field + ":") {
+            let digits = text.dropFirst(field.count + 1).filter { $0.isNumber }
+            return Int(digits) ?? -1
+        }
+    }
+    return -1
+}
+
+func option(_ args: [String], _ name: String) -> String? {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+func family(_ name: String) -> Family {
+    guard let f = Family(rawValue: name) else { fail("unknown family '\(name)' (chain, wide, mlp)") }
+    return f
+}
+
+func size(_ text: String) -> Int {
+    guard let n = Int(text), n >= 1 else { fail("N must be a positive integer, not '\(text)'") }
+    return n
+}
+
+func json(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+
+struct PhaseTimes {
+    var parse = 0.0, programGraph = 0.0, staged = 0.0, gradient = 0.0, emit = 0.0
+    var total: Double { parse + programGraph + staged + gradient + emit }
+}
+
+/// One run of the pipeline from text to NumPy code, timed per phase.
+func compileOnce(_ text: String, variables: [String], emitting: Bool = true) throws -> (PhaseTimes, Gradient, Int) {
+    var t = PhaseTimes()
+    var start = now()
+    let parsed = Parser.parse(text)
+    t.parse = now() - start
+    if let error = parsed.diagnostics.first(where: { $0.severity == .error }) { throw error }
+    start = now()
+    let program = try ProgramGraph(parsed.program, variables: variables)
+    t.programGraph = now() - start
+    start = now()
+    let staged = StagedProgram(program)
+    t.staged = now() - start
+    start = now()
+    let gradient = Gradient(staged)
+    t.gradient = now() - start
+    if !emitting { return (t, gradient, 0) }
+    start = now()
+    let code = try emit(gradient, source: text, options: EmitOptions(language: .numpy))
+    t.emit = now() - start
+    return (t, gradient, code.text.utf8.count)
+}
+
+func compile(_ args: [String]) {
+    guard args.count >= 2 else { fail("usage: compile FAMILY N [--min-time S] [--max-reps K] [--check] [--skip-emit]") }
+    let fam = family(args[0]), n = size(args[1])
+    let minTime = option(args, "--min-time").flatMap(Double.init) ?? 0.5
+    let maxReps = option(args, "--max-reps").flatMap(Int.init) ?? 20
+    let rssBefore = procStatus("VmRSS")
+    let generateStart = now()
+    let variables = fam.variables(n)
+    let text = fam.program(n)
+    let generateTime = now() - generateStart
+    var best: PhaseTimes?
+    var reps = 0
+    var elapsed = 0.0
+    var last: (Gradient, Int)?
+    do {
+        while reps < maxReps && (reps == 0 || elapsed < minTime) {
+            last = nil  // free the previous repetition's graph before building the next
+            let (times, gradient, bytes) = try compileOnce(text, variables: variables, emitting: !args.contains("--skip-emit"))
+            reps += 1
+            elapsed += times.total
+            if best == nil || times.total < best!.total { best = times }
+            last = (gradient, bytes)
+        }
+    } catch {
+        fail("compile \(fam.rawValue) \(n): \(error)")
+    }
+    let peak = procStatus("VmHWM")
+    guard let best, let (gradient, bytes) = last else { fail("no repetition ran") }
+    let countStart = now()
+    let ops = gradient.opCounts()
+    let countTime = now() - countStart
+    var fields: [String] = [
+        "\"family\": \"\(fam.rawValue)\"", "\"n\": \(n)", "\"reps\": \(reps)",
+        "\"text_bytes\": \(text.utf8.count)", "\"generate_s\": \(json(generateTime))",
+        "\"parse_s\": \(json(best.parse))", "\"programgraph_s\": \(json(best.programGraph))",
+        "\"staged_s\": \(json(best.staged))", "\"gradient_s\": \(json(best.gradient))",
+        "\"emit_s\": \(json(best.emit))", "\"total_s\": \(json(best.total))",
+        "\"forward_ops\": \(ops.forward)", "\"backward_ops\": \(ops.backward)",
+        "\"opcount_s\": \(json(countTime))", "\"graph_nodes\": \(gradient.graph.count)",
+        "\"equations\": \(gradient.staged.equations.count)", "\"contributions\": \(gradient.contributions.count)",
+        "\"emitted_bytes\": \(bytes)", "\"rss_before_kb\": \(rssBefore)", "\"vmhwm_kb\": \(peak)",
+    ]
+    if args.contains("--check") {
+        let point = variables.indices.map(Family.pointValue)
+        let result = gradient.evaluate(at: point)
+        fields.append("\"value\": \(json(result.value))")
+        fields.append("\"gradient_sum\": \(json(result.gradient.reduce(0, +)))")
+        fields.append("\"gradient_abs_sum\": \(json(result.gradient.reduce(0) { $0 + Swift.abs($1) }))")
+    }
+    print("{" + fields.joined(separator: ", ") + "}")
+}
+
+func emitCommand(_ args: [String]) {
+    let language: Language
+    switch option(args, "--lang") {
+    case "swift": language = .swift
+    case "numpy": language = .numpy
+    default: fail("emit needs --lang swift|numpy")
+    }
+    let name = option(args, "--name") ?? "f"
+    var variables = option(args, "--vars").map { $0.split(separator: ",").map(String.init) }
+    let text: String
+    if let f = option(args, "--family") {
+        let fam = family(f), n = size(option(args, "--n") ?? "10")
+        text = fam.program(n)
+        variables = variables ?? fam.variables(n)
+    } else {
+        let valued: Set<String> = ["--lang", "--name", "--vars"]
+        var rest: [String] = []
+        var i = 0
+        while i < args.count {
+            if valued.contains(args[i]) { i += 2; continue }
+            rest.append(args[i]); i += 1
+        }
+        guard rest.count == 1 else { fail("emit needs one SOURCE argument or --family F --n N") }
+        text = rest[0]
+    }
+    do {
+        let g = try Gradient(source: text, variables: variables)
+        let code = try emit(g, source: text, options: EmitOptions(language: language, functionName: name))
+        print(code.text, terminator: "")
+    } catch {
+        fail("emit: \(error)")
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "program":
+    guard arguments.count == 3 else { fail("usage: program FAMILY N") }
+    print(family(arguments[1]).program(size(arguments[2])), terminator: "")
+case "compile":
+    compile(Array(arguments.dropFirst()))
+case "emit":
+    emitCommand(Array(arguments.dropFirst()))
+default:
+    fail("usage: symdiff-bench program|compile|emit ... (see Benchmarks/README.md)")
+}
