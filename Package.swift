@@ -20,6 +20,7 @@ let package = Package(
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "ExprParse"]),
         .testTarget(name: "CodegenTests", dependencies: ["Codegen", "Symbolic", "ExprParse"], exclude: ["Snapshots"]),
         .testTarget(name: "symdiffTests", dependencies: ["ExprParse", "Symbolic", "Codegen"]),
+        .testTarget(name: "PropertyTests", dependencies: ["ExprParse", "Symbolic", "Codegen"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,7 +18,7 @@ extension FunctionBuilder {
         let inputs = inputNames
 
         let hoisted = HoistingPlanner(graph: graph).hoisted(roots, named: { inputs[$0] }, shareRepeated: true,
-                                                            repeatsArgument: emitter.repeatsArgument)
+                                                            repeatsArgument: emitter.repeatsArgument, maxInlineSize: 2_000)
         // The value, when shared, is defined under its own name where it first is needed.
         var names = inputs
         for node in hoisted { names[node] = node == output ? plan.outputName : plan.temporary() }
@@ -26,7 +26,10 @@ extension FunctionBuilder {
         names = merged(names, pinned)
 
         var lines: [BodyLine] = []
-        let definitions = hoisted.filter { pinned[$0] == nil }
+        // A pinned node prints as its value, so what was hoisted only for it (the argument of a
+        // constant `sign(atan(e))`, which Swift pins) is never read: Swift rejects unused lets.
+        let read = Set(graph.reachable(from: roots) { pinned[$0] != nil })
+        let definitions = hoisted.filter { pinned[$0] == nil && read.contains($0) }
         var section = ""
         for node in definitions {
             let heading = node == output ? "value" : "shared subexpressions"

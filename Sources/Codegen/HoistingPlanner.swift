@@ -22,8 +22,12 @@ struct HoistingPlanner {
     ///   - shareRepeated: hoist operations used more than once (closed forms do; a staged line
     ///     is one op on names and needs only the argument rule).
     ///   - repeatsArgument: whether the target's spelling of a function repeats its arguments.
+    ///   - maxInlineSize: an operation whose inline text would be longer than about this many
+    ///     characters is hoisted too. Without it, a long chain used once (the closed form of a
+    ///     20,000-statement program) prints as one line of megabytes, and the printer's
+    ///     per-node texts take memory quadratic in it (5 GB and 17 s for that chain).
     func hoisted(_ roots: [NodeID], named: (NodeID) -> String?, shareRepeated: Bool,
-                 repeatsArgument: (Function) -> Bool) -> [NodeID] {
+                 repeatsArgument: (Function) -> Bool, maxInlineSize: Int = .max) -> [NodeID] {
         let order = graph.reachable(from: roots) { named($0) != nil }
         if !shareRepeated {
             // The common staged case: only a repeated argument forces a temporary, and most
@@ -44,9 +48,25 @@ struct HoistingPlanner {
                 forced.formUnion(node.children)
             }
         }
-        return order.filter { id in
+        func hoists(_ id: NodeID) -> Bool {
             named(id) == nil && graph[id].op.isOperation
                 && (forced.contains(id) || (shareRepeated && (uses[id] ?? 0) > 1))
         }
+        guard maxInlineSize < .max else { return order.filter(hoists) }
+        // Children come first in `order`, so one pass knows each operand's inline size; a
+        // hoisted node prints as a short name.
+        var size: [NodeID: Int] = [:]
+        var result: [NodeID] = []
+        for id in order {
+            if named(id) != nil { size[id] = 8; continue }
+            var total = 8
+            for child in graph[id].children { total = Swift.min(total + (size[child] ?? 8), .max / 2) }
+            if hoists(id) || (graph[id].op.isOperation && total > maxInlineSize) {
+                result.append(id)
+                total = 8
+            }
+            size[id] = total
+        }
+        return result
     }
 }

@@ -28,6 +28,27 @@ enum PinnedNames {
         return pinned
     }
 
+    /// Constant calls that Swift spells as `?:` (sign, step, max, min), spelled as their value.
+    ///
+    /// Written out, `sign(10)` is `10.0 > 0.0 ? 1.0 : (10.0 < 0.0 ? -1.0 : ...)`: Swift rejects
+    /// the comparison of two literals as ambiguous once Foundation is imported, and with literal
+    /// operands `-O` warns that a branch "will never be executed". Evaluating the call here, as
+    /// the evaluator does, gives the same number without either.
+    static func constantConditionals<D: Dialect>(_ graph: Graph, dialect: D, nodes: [NodeID]) -> NodeMap<String> {
+        let constants = ConstantNodes(graph)
+        var values: [NodeID: Double] = [:]
+        var pinned = NodeMap<String>()
+        for id in graph.reachable(from: nodes) where constants.contains(id) {
+            let node = graph[id]
+            let value = node.op.evaluate(node.children.map { values[$0] ?? .nan })
+            values[id] = value
+            guard case .function(let f) = node.op, [.sign, .step, .max, .min].contains(f) else { continue }
+            let text = dialect.number(.real(Swift.abs(value))).text
+            pinned[id] = value.isNaN ? "Double.nan" : (value < 0 ? "(-\(text))" : text)
+        }
+        return pinned
+    }
+
     /// Operands of a negation that print with a leading minus, spelled in parentheses.
     ///
     /// The printer writes `-` directly before its operand, so the negation of `-x` (or of `-2`,

@@ -36,9 +36,12 @@ public struct SwiftEmitter: Emitter {
     /// Already a `Double`: the dialect writes every number with a decimal point.
     public func constantValue(_ expression: String) -> String { expression }
 
-    /// Negations of negative operands, which would otherwise print as `--x`.
+    /// Negations of negative operands, which would otherwise print as `--x`, and constant
+    /// calls spelled with `?:`, which would not type-check (see `PinnedNames`).
     public func pinnedNames(_ graph: Graph, nodes: [NodeID], names: NodeMap<String>) -> NodeMap<String> {
-        PinnedNames.negatedNegatives(graph, dialect: dialect, nodes: nodes, names: names)
+        let conditionals = PinnedNames.constantConditionals(graph, dialect: dialect, nodes: nodes)
+        return PinnedNames.negatedNegatives(graph, dialect: dialect, nodes: nodes, names: names.merging(conditionals) { name, _ in name })
+            .merging(conditionals) { negated, _ in negated }
     }
 
     /// The file text: import, documented function, body, return.

@@ -1,3 +1,4 @@
+import ExprParse
 import Testing
 
 /// `SymdiffCLI.main` driven in-process through a capturing `IO`.
@@ -24,6 +25,20 @@ import Testing
         #expect(stdin.stderr == "error: standard input is larger than the 16 MiB input limit\n")
         let file = runInProcess(["stats", "-f", "big.txt"], files: ["big.txt": big])
         #expect(file.stderr == "error: 'big.txt' is larger than the 16 MiB input limit\n")
+    }
+
+    /// Found measuring a 10^6-term sum: `parse` built its tree dump, quadratic in depth, for
+    /// 4 minutes in 17 GB. A 20,000-term sum's dump would be about 400 MB.
+    @Test func treeDumpTooLargeToShowIsRefused() {
+        let sum = Array(repeating: "x", count: 20_000).joined(separator: " + ")
+        let result = runInProcess(["parse", "-f", "sum.txt"], files: ["sum.txt": Array(sum.utf8)])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("error: the syntax tree is too large to show (about "))
+        #expect(result.stderr.hasSuffix("use 'symdiff parse --print', which prints the expression back\n"))
+        let printed = runInProcess(["parse", "--print", "-f", "sum.txt"], files: ["sum.txt": Array(sum.utf8)])
+        #expect(printed.status == 0 && printed.stdout == sum + "\n")
+        #expect(ParseCommand.dumpSize(Parser.parse("x + y").program) < 200)
     }
 
     @Test func inputAtTheLimitIsAccepted() throws {

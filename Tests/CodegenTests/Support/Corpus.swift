@@ -67,6 +67,12 @@ enum Corpus {
         // The output is an input, and the output is a constant.
         CorpusCase(source: "x", variables: ["x", "y"], points: [[0.5, 1], [1.25, 2], [-2, 3]]),
         CorpusCase(source: "2*pi", variables: ["x"], points: [[0.5], [1.25], [-2]]),
+        // Piecewise functions of literals (found by fuzzing: Swift could not type-check
+        // `10.0 > 0.0 ? 1.0 : (10.0 < 0.0 ? ...)`, "ambiguous use of operator '<'").
+        CorpusCase(source: "x + sign(10) + x*sign(-2) + sign(1/3)*x + step(10)*x", points: [[0.5], [1.25], [-2]]),
+        // ... and with an operation as the argument, which the closed form hoists only to find
+        // it unused once the call is pinned (Swift: "initialization of 't0' was never used").
+        CorpusCase(source: "x*sign(atan(e)) + max(exp(2), 1)*x + step(sin(pi/2))", points: [[0.5], [1.25], [-2]]),
         // A kink the point stays clear of, and an input used by many stages.
         CorpusCase(source: "relu(x - 1)*abs(y) + max(x, y)^2 - min(x, 2y)", points: [[2, -1], [0.5, 1.5], [3, 0.75]]),
     ]
