@@ -14,6 +14,10 @@ public struct NumPyDialect: Dialect {
     public func number(_ value: Number) -> Printed {
         switch value {
         case .rational(let r):
+            // Python keeps int arithmetic exact, the evaluator (and every other target) works in
+            // Double: `10**17 + 1 - 10**17` would be 1 in Python and 0 everywhere else. Large
+            // integers are therefore written as floats, and integer bases of powers too.
+            if r.isInteger && Swift.abs(r.numerator) >= 1 << 26 { return Printed("\(Double(r.numerator))", Printed.Level.atom) }
             return r.isInteger ? Printed(r.description, Printed.Level.atom)
                 : Printed("\(r.numerator)/\(r.denominator)", Printed.Level.product)
         case .real(let d):
@@ -78,7 +82,8 @@ public struct NumPyDialect: Dialect {
     /// evaluator) give NaN.
     public func power(_ base: Printed, _ exponent: Printed) -> Printed {
         if NumPyDialect.isIntegerLiteral(exponent.text) {
-            return Printed(base.wrapped(below: Printed.Level.atom) + "**" + exponent.text, Printed.Level.power)
+            let floatBase = NumPyDialect.isIntegerLiteral(base.text) ? Printed(base.text + ".0", Printed.Level.atom) : base
+            return Printed(floatBase.wrapped(below: Printed.Level.atom) + "**" + exponent.text, Printed.Level.power)
         }
         return Printed("np.power(\(base.text), \(exponent.text))", Printed.Level.atom)
     }

@@ -9,8 +9,9 @@
 public enum Parser {
     /// The deepest nesting accepted: open parentheses and calls, prefix operators and operators
     /// still waiting for their right operand (as in `x^x^x^...`), counted together. Deeper input
-    /// is reported as `nesting-too-deep`, which keeps every later tree walk's depth bounded too.
-    public static let maxNestingDepth = 256
+    /// is reported as `nesting-too-deep`. No walk over the tree recurses, so this is not a stack
+    /// limit: it is deep enough for the closed forms symdiff prints to parse back.
+    public static let maxNestingDepth = 10_000
 
     /// Parsing stops after this many diagnostics (one more says that it stopped).
     public static let maxDiagnostics = 50

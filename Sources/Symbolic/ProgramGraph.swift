@@ -43,6 +43,9 @@ public struct ProgramGraph {
             }
             order = variables
         }
+        if program.nodes.count > Limits.maxProgramNodes {
+            throw SymbolicError.tooLarge(nodes: program.nodes.count, limit: Limits.maxProgramNodes)
+        }
         self.graph = graph
         // The forward graph has at most one node per AST node, and the backward pass adds a few
         // per edge: reserving for both avoids rehashing the memo as the graph grows.

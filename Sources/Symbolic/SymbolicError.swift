@@ -29,6 +29,10 @@ public enum SymbolicError: Error, Equatable, CustomStringConvertible, Sendable {
 public enum Limits {
     /// Most graph nodes a program may build (forward and backward together).
     public static let maxNodes = 20_000_000
+    /// Most syntax-tree nodes a program may have: the backward pass adds up to about three
+    /// nodes per forward node, so a larger program could not fit in `maxNodes` anyway, and it
+    /// is refused before any work (a 15 MB product was refused only after 211 s and 6.9 GB).
+    public static let maxProgramNodes = maxNodes / 4
     /// Largest graph on which full canonical simplification runs; larger closed forms are left
     /// in their light-simplified (still linear-size) form.
     public static let maxSimplifyNodes = 200_000

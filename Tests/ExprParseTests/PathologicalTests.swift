@@ -23,9 +23,10 @@ struct PathologicalTests {
 
     @Test("long power chains and call chains are too deep as well")
     func deepChains() {
-        let power = Array(repeating: "x", count: 1000).joined(separator: "^")
+        let power = Array(repeating: "x", count: Parser.maxNestingDepth + 10).joined(separator: "^")
         #expect(diagnosticIDs(power) == ["nesting-too-deep"])
-        let calls = String(repeating: "sin(", count: 1000) + "x" + String(repeating: ")", count: 1000)
+        let depth = Parser.maxNestingDepth + 10
+        let calls = String(repeating: "sin(", count: depth) + "x" + String(repeating: ")", count: depth)
         #expect(diagnosticIDs(calls) == ["nesting-too-deep"])
     }
 
@@ -40,7 +41,7 @@ struct PathologicalTests {
 
     @Test("after a too-deep statement the next statement is still parsed")
     func recoveryAfterTooDeep() {
-        let source = String(repeating: "(", count: 300) + "x\ny = 2 3"
+        let source = String(repeating: "(", count: Parser.maxNestingDepth + 44) + "x\ny = 2 3"
         #expect(diagnosticIDs(source) == ["nesting-too-deep", "adjacent-numbers"])
     }
 

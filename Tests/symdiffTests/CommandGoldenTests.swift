@@ -226,3 +226,19 @@ import Testing
         #expect(dot.terminationStatus == 0, "Graphviz's dot rejected the output (install graphviz if it is missing: scripts/test does)")
     }
 }
+
+/// The JSON contract says every derivative is input text that parses back, deep programs too.
+@Suite struct RoundTripOfPrintedGradients {
+    @Test func deepChainGradientsParseBack() throws {
+        let program = (["a0 = x"] + (0..<300).map { "a\($0 + 1) = a\($0)*y + x" }).joined(separator: "\n")
+        let run = runSymdiff(["grad", "-", "--format", "json"], stdin: program)
+        #expect(run.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [String: String]]
+        let gradient = try #require(object?["gradient"])
+        #expect(Set(gradient.keys) == ["x", "y"])
+        for (name, text) in gradient {
+            let reparsed = runSymdiff(["parse", "-", "--print"], stdin: text)
+            #expect(reparsed.status == 0, "d/d\(name) does not parse back: \(reparsed.stderr.prefix(200))")
+        }
+    }
+}

@@ -34,6 +34,9 @@ enum GradCommand: Subcommand {
             io.printError("warning: the derivatives were \(simplifier.stopReason.explanation)")
         }
         let names = variables.map { gradient.staged.inputs[$0] }
+        if names.isEmpty {
+            io.printError("note: the expression has no inputs, so there is nothing to differentiate (name variables with --wrt to get their zero derivatives)")
+        }
         let f = Pipeline.functionName(gradient)
         switch format {
         case "json":
