@@ -18,9 +18,10 @@ let package = Package(
         .executableTarget(name: "symdiff-bench", dependencies: ["ExprParse", "Symbolic", "Codegen"]),
         .testTarget(name: "ExprParseTests", dependencies: ["ExprParse"]),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "ExprParse"]),
-        .testTarget(name: "CodegenTests", dependencies: ["Codegen", "Symbolic", "ExprParse"], exclude: ["Snapshots"]),
+        .target(name: "TestSupport", dependencies: ["Codegen"], path: "Tests/TestSupport"),
+        .testTarget(name: "CodegenTests", dependencies: ["Codegen", "Symbolic", "ExprParse", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "symdiffTests", dependencies: ["ExprParse", "Symbolic", "Codegen"]),
-        .testTarget(name: "PropertyTests", dependencies: ["ExprParse", "Symbolic", "Codegen"]),
+        .testTarget(name: "PropertyTests", dependencies: ["ExprParse", "Symbolic", "Codegen", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import TestSupport
 import Codegen
 import ExprParse
 import Symbolic
@@ -70,7 +71,7 @@ import Testing
             let gradient = try testCase.gradient()
             let code = try emit(gradient, source: testCase.source,
                                 options: EmitOptions(language: language, closedForm: closedForm))
-            let problems = SourceTokens.unexpected(in: code.text, language: language)
+            let problems = SourceTokens.problems(in: code.text, language: language, functionName: "f")
             #expect(problems.isEmpty, "\(testCase.source): \(problems)\n\(code.text)")
         }
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import Codegen
 import Foundation
 import Symbolic

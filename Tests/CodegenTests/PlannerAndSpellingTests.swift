@@ -1,3 +1,4 @@
+import TestSupport
 @testable import Codegen
 import ExprParse
 import Symbolic
@@ -53,8 +54,8 @@ import Testing
     }
 
     @Test func theTokenizerCatchesReservedNames() {
-        #expect(!SourceTokens.unexpected(in: "def f(lambda):\n    return lambda\n", language: .numpy).isEmpty)
-        #expect(!SourceTokens.unexpected(in: "func f(_ in: Double) -> Double { return in }\n", language: .swift).isEmpty)
-        #expect(SourceTokens.unexpected(in: "import numpy as np\ndef f(x):\n    return np.exp(x)\n", language: .numpy).isEmpty)
+        #expect(!SourceTokens.problems(in: "def f(lambda):\n    return lambda\n", language: .numpy, functionName: "f").isEmpty)
+        #expect(!SourceTokens.problems(in: "func f(_ in: Double) -> Double { return in }\n", language: .swift, functionName: "f").isEmpty)
+        #expect(SourceTokens.problems(in: "import numpy as np\ndef f(x):\n    return np.exp(x)\n", language: .numpy, functionName: "f").isEmpty)
     }
 }

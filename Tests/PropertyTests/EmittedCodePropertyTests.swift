@@ -1,3 +1,4 @@
+import TestSupport
 import Codegen
 import ExprParse
 import Foundation
@@ -23,16 +24,16 @@ import Testing
         """
 
     @Test func numpyMatchesTheEvaluator() throws {
-        guard try Tools.require("python3", ["-c", "import numpy"], install: "install python3 and numpy") else { return }
+        guard try ExternalTools.require("python3", ["-c", "import numpy"], install: "install python3 and numpy") else { return }
         let cases = try CodeBatch.cases(.numpy, seed: 300, programs: 300, hostilePrograms: 80)
         checkTokens(cases, .numpy)
-        let directory = try Tools.scratch("numpy")
+        let directory = try ExternalTools.scratchDirectory("numpy")
         defer { try? FileManager.default.removeItem(at: directory) }
         let table: [[Any]] = cases.map { [$0.key, $0.functionName, $0.code.text, $0.points] }
         let casesURL = directory.appendingPathComponent("cases.json"), driverURL = directory.appendingPathComponent("driver.py")
         try JSONSerialization.data(withJSONObject: table).write(to: casesURL)
         try Self.driver.write(to: driverURL, atomically: true, encoding: .utf8)
-        let run = try Tools.run("python3", ["-W", "ignore", driverURL.path, casesURL.path])
+        let run = try ExternalTools.run("python3", ["-W", "ignore", driverURL.path, casesURL.path])
         try #require(run.status == 0, "python3 failed:\n\(run.stderr.suffix(4000))")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [[String]]])
         var oracle = Oracle()
@@ -46,10 +47,10 @@ import Testing
     }
 
     @Test func swiftMatchesTheEvaluator() throws {
-        guard try Tools.require("swiftc", ["--version"], install: "put a Swift 6 toolchain's usr/bin on the PATH") else { return }
+        guard try ExternalTools.require("swiftc", ["--version"], install: "put a Swift 6 toolchain's usr/bin on the PATH") else { return }
         let cases = try CodeBatch.cases(.swift, seed: 400, programs: 120, hostilePrograms: 40)
         checkTokens(cases, .swift)
-        let directory = try Tools.scratch("swift")
+        let directory = try ExternalTools.scratchDirectory("swift")
         defer { try? FileManager.default.removeItem(at: directory) }
         // Each function lives in a wrapper of its own, so hostile function names never clash
         // with one another or with the driver.
@@ -71,10 +72,10 @@ import Testing
         try source.write(to: sourceURL, atomically: true, encoding: .utf8)
         let binary = directory.appendingPathComponent("batch").path
         let started = Date()
-        let compile = try Tools.run("swiftc", ["-Onone", "-warnings-as-errors", sourceURL.path, "-o", binary])
+        let compile = try ExternalTools.run("swiftc", ["-Onone", "-warnings-as-errors", sourceURL.path, "-o", binary])
         try #require(compile.status == 0, "swiftc failed:\n\(compile.stderr.prefix(6000))")
         let compiled = Date()
-        let run = try Tools.run(binary, [])
+        let run = try ExternalTools.run(binary, [])
         try #require(run.status == 0, "the batch failed:\n\(run.stderr.suffix(4000))")
         var rows: [String: [[Double]]] = [:]
         for line in run.stdout.split(separator: "\n") {

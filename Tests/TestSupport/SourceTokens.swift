@@ -5,7 +5,7 @@ import Codegen
 /// identifier is either a fixed word the emitter writes (in its one position), a member after
 /// `.`, a library call, or a name the function itself defines (its own name, a parameter, a
 /// `let`/`var`/assignment target) used after its definition and not reserved in the language.
-enum SourceTokens {
+public enum SourceTokens {
     enum Kind: Equatable {
         case identifier(String)
         case number
@@ -13,7 +13,7 @@ enum SourceTokens {
     }
 
     /// Everything wrong with `text`, empty when it is clean.
-    static func problems(in text: String, language: Language, functionName: String) -> [String] {
+    public static func problems(in text: String, language: Language, functionName: String) -> [String] {
         var problems: [String] = []
         let tokens = tokenize(code(text, language), problems: &problems)
         let reserved = language == .numpy ? NumPyEmitter().reservedVariableNames : SwiftEmitter().reservedVariableNames

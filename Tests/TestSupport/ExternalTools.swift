@@ -1,18 +1,18 @@
 import Foundation
 import Testing
 
-/// Runs the interpreters and compilers the execution tests need, failing (never skipping) with
-/// what to install when one is missing.
-enum ExternalTools {
+/// Runs the interpreters and compilers the execution and property tests need, failing (never
+/// skipping) with what to install when one is missing. Shared by CodegenTests and PropertyTests.
+public enum ExternalTools {
     /// What a finished process said.
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+    public struct Output {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
     }
 
     /// A fresh scratch directory for one test.
-    static func scratchDirectory(_ label: String) throws -> URL {
+    public static func scratchDirectory(_ label: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("symdiff-codegen-\(label)-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -20,7 +20,7 @@ enum ExternalTools {
     }
 
     /// `/usr/bin/env tool arguments...`, with the whole output collected.
-    static func run(_ tool: String, _ arguments: [String], in directory: URL? = nil) throws -> Output {
+    public static func run(_ tool: String, _ arguments: [String], in directory: URL? = nil) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
@@ -47,7 +47,7 @@ enum ExternalTools {
     }
 
     /// Checks that python3 with NumPy is installed; records a failure saying what to install.
-    static func requirePythonWithNumPy() throws -> Bool {
+    public static func requirePythonWithNumPy() throws -> Bool {
         let probe = try run("python3", ["-c", "import numpy, sys; print(numpy.__version__, sys.version_info[:2])"])
         guard probe.status == 0 else {
             Issue.record("""
@@ -62,7 +62,7 @@ enum ExternalTools {
     }
 
     /// Checks that swiftc is on the PATH; records a failure saying what to install.
-    static func requireSwiftc() throws -> Bool {
+    public static func requireSwiftc() throws -> Bool {
         let probe = try run("swiftc", ["--version"])
         guard probe.status == 0 else {
             Issue.record("""
@@ -71,6 +71,16 @@ enum ExternalTools {
                 Install a Swift 6 toolchain and put its usr/bin on the PATH.
                 \(probe.stderr)
                 """)
+            return false
+        }
+        return true
+    }
+
+    /// Whether `tool PROBE...` works; records a failure naming what to install.
+    public static func require(_ tool: String, _ probe: [String], install: String) throws -> Bool {
+        let result = try run(tool, probe)
+        if result.status != 0 {
+            Issue.record("\(tool) is required for this test and failed (\(result.status)): \(install)\n\(result.stderr)")
             return false
         }
         return true
