@@ -15,13 +15,8 @@ enum PinnedNames {
     /// Named nodes are pinned too: a stage or temporary that is such a constant must be
     /// *defined* by its pinned spelling (the driver decides whether uses print the name).
     static func nonFiniteConstants(_ graph: Graph, nodes: [NodeID]) -> NodeMap<String> {
-        let constants = ConstantNodes(graph)
-        var values: [NodeID: Double] = [:]
         var pinned = NodeMap<String>()
-        for id in graph.reachable(from: nodes) where constants.contains(id) {
-            let node = graph[id]
-            let value = node.op.evaluate(node.children.map { values[$0] ?? .nan })
-            values[id] = value
+        for (id, node, value) in constantValues(graph, nodes: nodes) {
             guard node.op.isOperation, !value.isFinite else { continue }
             pinned[id] = value.isNaN ? "np.nan" : (value < 0 ? "(-np.inf)" : "np.inf")
         }
@@ -35,13 +30,8 @@ enum PinnedNames {
     /// operands `-O` warns that a branch "will never be executed". Evaluating the call here, as
     /// the evaluator does, gives the same number without either.
     static func constantConditionals<D: Dialect>(_ graph: Graph, dialect: D, nodes: [NodeID]) -> NodeMap<String> {
-        let constants = ConstantNodes(graph)
-        var values: [NodeID: Double] = [:]
         var pinned = NodeMap<String>()
-        for id in graph.reachable(from: nodes) where constants.contains(id) {
-            let node = graph[id]
-            let value = node.op.evaluate(node.children.map { values[$0] ?? .nan })
-            values[id] = value
+        for (id, node, value) in constantValues(graph, nodes: nodes) {
             guard case .function(let f) = node.op, [.sign, .step, .max, .min].contains(f) else { continue }
             let text = dialect.number(.real(Swift.abs(value))).text
             pinned[id] = value.isNaN ? "Double.nan" : (value < 0 ? "(-\(text))" : text)
@@ -83,5 +73,20 @@ enum PinnedNames {
         case .constant, .variable, .add, .sub, .div, .pow, .function:
             return false
         }
+    }
+
+    /// Every constant node reachable from `nodes`, ascending, with its value in Double as the
+    /// evaluator computes it.
+    private static func constantValues(_ graph: Graph, nodes: [NodeID]) -> [(NodeID, Node, Double)] {
+        let constants = ConstantNodes(graph)
+        var values: [NodeID: Double] = [:]
+        var result: [(NodeID, Node, Double)] = []
+        for id in graph.reachable(from: nodes) where constants.contains(id) {
+            let node = graph[id]
+            let value = node.op.evaluate(node.children.map { values[$0] ?? .nan })
+            values[id] = value
+            result.append((id, node, value))
+        }
+        return result
     }
 }

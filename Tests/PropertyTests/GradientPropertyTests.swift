@@ -1,3 +1,4 @@
+import TestSupport
 import ExprParse
 import Symbolic
 import Testing
@@ -5,18 +6,6 @@ import Testing
 /// The evaluator against the generator's own reference evaluation (so the parser read what
 /// was meant), and the gradient against central finite differences.
 @Suite struct GradientPropertyTests {
-    /// Central difference; nil where two step sizes disagree (a kink, a pole, cancellation).
-    static func finiteDifference(_ g: Gradient, at point: [Double], _ i: Int) -> Double? {
-        func fd(_ h: Double) -> Double {
-            var plus = point, minus = point
-            plus[i] += h
-            minus[i] -= h
-            return (g.value(at: plus) - g.value(at: minus)) / (2 * h)
-        }
-        let (a, b) = (fd(1e-5), fd(1e-6))
-        guard a.isFinite, b.isFinite, Numbers.close(a, b, 1e-5) else { return nil }
-        return a
-    }
 
     @Test(arguments: Array<UInt64>(200...207)) func gradientMatchesFiniteDifferences(seed: UInt64) throws {
         var random = RandomPrograms(seed: seed, tame: true)
@@ -35,7 +24,7 @@ import Testing
             // legitimately, even where the output is locally constant.
             guard evaluation.firstNonFinite == nil, Swift.abs(evaluation.value) < 1e6 else { skipped += 1; continue }
             for i in g.staged.inputs.indices {
-                guard let fd = Self.finiteDifference(g, at: point, i) else { skipped += 1; continue }
+                guard let fd = FiniteDifference.central(g, at: point, i) else { skipped += 1; continue }
                 #expect(Numbers.close(evaluation.gradient[i], fd, 1e-5),
                         "\(context)\nd/d\(g.staged.inputs[i]) is \(evaluation.gradient[i]), finite difference \(fd)")
                 checked += 1

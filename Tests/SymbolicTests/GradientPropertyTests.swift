@@ -1,3 +1,4 @@
+import TestSupport
 import ExprParse
 import Foundation
 import Symbolic
@@ -6,19 +7,6 @@ import Testing
 /// The symbolic gradient of random expressions against central finite differences, and the
 /// simplified closed forms against the staged values.
 @Suite struct GradientPropertyTests {
-    /// Central difference with step h; `nil` when the function is too rough there to judge
-    /// (two step sizes disagree: a kink, a pole, or cancellation).
-    static func finiteDifference(_ g: Gradient, at point: [Double], _ i: Int) -> Double? {
-        func fd(_ h: Double) -> Double {
-            var plus = point, minus = point
-            plus[i] += h
-            minus[i] -= h
-            return (g.value(at: plus) - g.value(at: minus)) / (2 * h)
-        }
-        let (a, b) = (fd(1e-5), fd(1e-6))
-        guard a.isFinite, b.isFinite, close(a, b, 1e-5) else { return nil }
-        return a
-    }
 
     @Test(arguments: 0..<6) func gradientMatchesFiniteDifferences(_ batch: Int) throws {
         var random = RandomExpressions(seed: UInt64(1000 + batch))
@@ -30,7 +18,7 @@ import Testing
             let result = g.evaluate(at: point)
             guard result.value.isFinite, Swift.abs(result.value) < 1e6 else { continue }
             for i in 0..<3 {
-                guard let fd = Self.finiteDifference(g, at: point, i) else { continue }
+                guard let fd = FiniteDifference.central(g, at: point, i) else { continue }
                 #expect(close(result.gradient[i], fd, 1e-5), "d/d\(g.staged.inputs[i]) of \(source) at \(point): \(result.gradient[i]) vs \(fd)")
                 checked += 1
             }
