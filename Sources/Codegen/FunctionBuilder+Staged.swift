@@ -55,7 +55,9 @@ extension FunctionBuilder {
             // Looked up, not merged into one map per line: copying the pins for each of 10^5
             // contributions made emitting quadratic.
             let local: (NodeID) -> String? = { id in
-                if operands.contains(id) { return names[id] }
+                // An operand that is a constant expression has no stage name: it prints as a
+                // temporary if one was hoisted for it (xlogy repeats its arguments).
+                if operands.contains(id), let name = names[id] { return name }
                 return pinned[id] ?? temporaries[id] ?? gate(id)
             }
             for node in planner.hoisted([c.partial], named: local, shareRepeated: false,

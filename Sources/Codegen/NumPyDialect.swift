@@ -9,8 +9,9 @@ public struct NumPyDialect: Dialect {
     /// The NumPy dialect.
     public init() {}
 
-    /// Integers as `2` and fractions as `1/3`: Python's true division of two integers is
-    /// correctly rounded, so `1/3` is exactly the Double nearest one third.
+    /// Integers as `2`, terminating fractions as the decimal they are (`0.3`), others as `1/3`:
+    /// Python reads a decimal literal and divides two integers correctly rounded, so each is
+    /// exactly the evaluator's Double.
     public func number(_ value: Number) -> Printed {
         switch value {
         case .rational(let r):
@@ -18,8 +19,9 @@ public struct NumPyDialect: Dialect {
             // Double: `10**17 + 1 - 10**17` would be 1 in Python and 0 everywhere else. Large
             // integers are therefore written as floats, and integer bases of powers too.
             if r.isInteger && Swift.abs(r.numerator) >= 1 << 26 { return Printed("\(Double(r.numerator))", Printed.Level.atom) }
-            return r.isInteger ? Printed(r.description, Printed.Level.atom)
-                : Printed("\(r.numerator)/\(r.denominator)", Printed.Level.product)
+            if r.isInteger { return Printed(r.description, Printed.Level.atom) }
+            if let decimal = r.decimalText { return Printed(decimal, Printed.Level.atom) }
+            return Printed("\(r.numerator)/\(r.denominator)", Printed.Level.product)
         case .real(let d):
             if d.isNaN { return Printed("np.nan", Printed.Level.atom) }
             if d.isInfinite { return Printed(d < 0 ? "-np.inf" : "np.inf", d < 0 ? Printed.Level.unary : Printed.Level.atom) }
@@ -73,6 +75,12 @@ public struct NumPyDialect: Dialect {
         case .max: text = "np.maximum(\(a), \(b))"
         case .min: text = "np.minimum(\(a), \(b))"
         case .pow: text = "np.power(\(a), \(b))"
+        // a*ln(b), 0 where a is 0 and b is not NaN (`b == b` is false only for NaN): the
+        // logarithm reads 1 there, so NumPy never evaluates log(0) (no warning) and 0 * log(1)
+        // is 0. Arguments arrive as names (`NumPyEmitter.repeatsArgument`).
+        case .xlogy:
+            let (x, y) = (OperandText.grouped(a), OperandText.grouped(b))
+            return Printed("\(x) * np.log(np.where(np.logical_and(\(x) == 0, \(y) == \(y)), 1.0, \(y)))", Printed.Level.product)
         }
         return Printed(text, Printed.Level.atom)
     }
@@ -82,11 +90,15 @@ public struct NumPyDialect: Dialect {
     /// evaluator) give NaN.
     public func power(_ base: Printed, _ exponent: Printed) -> Printed {
         if NumPyDialect.isIntegerLiteral(exponent.text) {
-            let floatBase = NumPyDialect.isIntegerLiteral(base.text) ? Printed(base.text + ".0", Printed.Level.atom) : base
+            // The base keeps its level: `(-3.0)**2` is 9, `-3.0**2` is -(3.0**2) in Python.
+            let floatBase = NumPyDialect.isIntegerLiteral(base.text) ? Printed(base.text + ".0", base.precedence) : base
             return Printed(floatBase.wrapped(below: Printed.Level.atom) + "**" + exponent.text, Printed.Level.power)
         }
         return Printed("np.power(\(base.text), \(exponent.text))", Printed.Level.atom)
     }
+
+    /// Coefficients as one constant: see `Dialect.splitsCoefficients`.
+    public var splitsCoefficients: Bool { false }
 
     /// Spaced, as staged equations read best (`out = a * z`).
     public var times: String { " * " }

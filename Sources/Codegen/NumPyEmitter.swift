@@ -16,8 +16,8 @@ public struct NumPyEmitter: Emitter {
     /// The same names: a function called `print` or `np` would shadow what callers expect.
     public var reservedFunctionNames: Set<String> { ReservedNames.python }
 
-    /// Never: every NumPy spelling reads its arguments once.
-    public func repeatsArgument(_ function: Function) -> Bool { false }
+    /// Only xlogy, whose guard reads both arguments again; every other spelling reads each once.
+    public func repeatsArgument(_ function: Function) -> Bool { function == .xlogy }
 
     /// `np.ones_like(out)`: the seed has the value's shape, so every adjoint computed from it
     /// has the broadcast shape of the inputs it depends on, and no adjoint is a bare scalar.

@@ -23,7 +23,7 @@ enum PinnedNames {
         return pinned
     }
 
-    /// Constant calls that Swift spells as `?:` (sign, step, max, min), spelled as their value.
+    /// Constant calls that Swift spells as `?:` (sign, step, max, min, xlogy), spelled as their value.
     ///
     /// Written out, `sign(10)` is `10.0 > 0.0 ? 1.0 : (10.0 < 0.0 ? -1.0 : ...)`: Swift rejects
     /// the comparison of two literals as ambiguous once Foundation is imported, and with literal
@@ -32,7 +32,7 @@ enum PinnedNames {
     static func constantConditionals<D: Dialect>(_ graph: Graph, dialect: D, nodes: [NodeID]) -> NodeMap<String> {
         var pinned = NodeMap<String>()
         for (id, node, value) in constantValues(graph, nodes: nodes) {
-            guard case .function(let f) = node.op, [.sign, .step, .max, .min].contains(f) else { continue }
+            guard case .function(let f) = node.op, [.sign, .step, .max, .min, .xlogy].contains(f) else { continue }
             let text = dialect.number(.real(Swift.abs(value))).text
             pinned[id] = value.isNaN ? "Double.nan" : (value < 0 ? "(-\(text))" : text)
         }

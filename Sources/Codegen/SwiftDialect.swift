@@ -10,12 +10,14 @@ public struct SwiftDialect: Dialect {
     /// The Swift dialect.
     public init() {}
 
-    /// `2.0`, `1.0 / 3.0` (the same rounding as the evaluator's `Double(n) / Double(d)`).
+    /// `2.0`, `0.3`, `1.0 / 3.0`: a decimal literal and a division of two exact Doubles are
+    /// both correctly rounded, as the evaluator's value is.
     public func number(_ value: Number) -> Printed {
         switch value {
         case .rational(let r):
-            return r.isInteger ? Printed("\(r.numerator).0", Printed.Level.atom)
-                : Printed("\(r.numerator).0 / \(r.denominator).0", Printed.Level.product)
+            if r.isInteger { return Printed("\(r.numerator).0", Printed.Level.atom) }
+            if let decimal = r.decimalText { return Printed(decimal, Printed.Level.atom) }
+            return Printed("\(r.numerator).0 / \(r.denominator).0", Printed.Level.product)
         case .real(let d):
             if d.isNaN { return Printed("Double.nan", Printed.Level.atom) }
             if d.isInfinite { return Printed(d < 0 ? "-Double.infinity" : "Double.infinity", d < 0 ? Printed.Level.unary : Printed.Level.atom) }
@@ -71,6 +73,8 @@ public struct SwiftDialect: Dialect {
         case .max: return conditional("\(member(a)).isNaN || \(member(b)).isNaN ? Double.nan : max(\(a), \(b))")
         case .min: return conditional("\(member(a)).isNaN || \(member(b)).isNaN ? Double.nan : min(\(a), \(b))")
         case .pow: return called("pow", plain, arguments.count > 1 ? arguments[1] : "")
+        // The evaluator's a*ln(b) with xlogy(0, b) = 0 unless b is NaN.
+        case .xlogy: return conditional("\(a) == 0.0 ? (\(member(b)).isNaN ? \(b) : 0.0) : \(a) * log(\(b))")
         }
     }
 
@@ -94,6 +98,9 @@ public struct SwiftDialect: Dialect {
         }
         return Printed("pow(\(base.text), \(exponent.text))", Printed.Level.atom)
     }
+
+    /// Coefficients as one constant: see `Dialect.splitsCoefficients`.
+    public var splitsCoefficients: Bool { false }
 
     /// Spaced: see the type's documentation.
     public var times: String { " * " }

@@ -20,7 +20,7 @@ public struct SwiftEmitter: Emitter {
     /// The spellings that read an argument more than once (see `SwiftDialect.call`).
     public func repeatsArgument(_ function: Function) -> Bool {
         switch function {
-        case .softplus, .sign, .step, .max, .min: return true
+        case .softplus, .sign, .step, .max, .min, .xlogy: return true
         case .sigmoid, .ln, .log2, .log10, .exp, .sqrt, .sin, .cos, .tan, .asin, .acos, .atan, .sinh, .cosh, .tanh,
              .relu, .abs, .pow:
             return false

@@ -13,6 +13,10 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
     /// step(x): the Heaviside step with step(0) = 0, the convention that makes relu'(0) = 0.
     case step
     case max, min, pow
+    /// xlogy(a, b) = a*ln(b), and 0 where a is 0 (unless b is NaN), as in SciPy, JAX and
+    /// PyTorch: d(b^y)/dy = xlogy(b^y, b) has the limit 0 at b = 0 for y > 0, where
+    /// `b^y*ln(b)` would give 0 * -inf = NaN.
+    case xlogy
 
     /// The canonical spelling, the one printers use.
     public var name: String { rawValue }
@@ -28,7 +32,7 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
     /// The number of arguments a call must have.
     public var arity: Int {
         switch self {
-        case .max, .min, .pow: return 2
+        case .max, .min, .pow, .xlogy: return 2
         case .ln, .log2, .log10, .exp, .sqrt, .sin, .cos, .tan, .asin, .acos, .atan,
              .sinh, .cosh, .tanh, .sigmoid, .relu, .abs, .softplus, .sign, .step:
             return 1

@@ -2,11 +2,12 @@ import ExprParse
 
 /// The order of terms in canonical sums and of factors in canonical products.
 ///
-/// It depends only on structure (names, degrees, structural hashes), never on node ids, so the
-/// same expression always sorts the same way. It is also chosen to read the way a TA writes:
-/// `2*x*z^3` (number, then variables by name), `3*z^2*(x^2 + 2*y)` (variables, then functions,
-/// then sums), `t^2 + 2/t` and `10*t^4 - 8*t` (terms by leading variable, higher degree first,
-/// constants last).
+/// It depends only on structure (names, degrees, the shapes of subexpressions), never on node
+/// ids, so the same expression always sorts the same way. It is also chosen to read the way a
+/// TA writes: `2*x*z^3` (number, then variables by name), `3*z^2*(x^2 + 2*y)` (variables, then
+/// functions, then sums), `t^2 + 2/t` and `10*t^4 - 8*t` (terms by leading variable, higher
+/// degree first, constants last), `(x + 1)*(x + 2)` (like factors by their contents), and
+/// `x2 + x10` (names in `NaturalOrder`).
 struct CanonicalOrder {
     let graph: Graph
 
@@ -49,7 +50,7 @@ struct CanonicalOrder {
             } else if f.op == .pow, case .variable(let v) = graph[f.children[0]].op {
                 candidate = (v, graph.numberValue(f.children[1])?.doubleValue ?? 0)
             }
-            if let candidate, best == nil || candidate.0 < best?.name ?? "" { best = candidate }
+            if let candidate, best == nil || NaturalOrder.precedes(candidate.0, best?.name ?? "") { best = candidate }
         }
         return best
     }
@@ -62,42 +63,112 @@ struct CanonicalOrder {
     /// Everything the order of terms compares, computed once per term: a term can have many
     /// factors, and recomputing per comparison made sorting a wide sum quadratic.
     private struct TermKey {
+        let id: NodeID
         let termClass: Int
         let leading: (name: String, degree: Double)?
         let firstVariable: String
-        let restHash: UInt64
-        let hash: UInt64
+        let rest: NodeID
     }
 
     private func termKey(_ id: NodeID) -> TermKey {
-        TermKey(termClass: termClass(id), leading: leadingVariable(id), firstVariable: graph.firstVariable(id),
-                restHash: graph.structuralHash[restOf(id).int], hash: graph.structuralHash[id.int])
+        TermKey(id: id, termClass: termClass(id), leading: leadingVariable(id), firstVariable: graph.firstVariable(id),
+                rest: restOf(id))
     }
 
-    private static func precedes(_ a: TermKey, _ b: TermKey) -> Bool {
+    private func precedes(_ a: TermKey, _ b: TermKey) -> Bool {
         if a.termClass != b.termClass { return a.termClass < b.termClass }
         if let la = a.leading, let lb = b.leading {
-            if la.name != lb.name { return la.name < lb.name }
+            if la.name != lb.name { return NaturalOrder.precedes(la.name, lb.name) }
             if la.degree != lb.degree { return la.degree > lb.degree }
         }
-        if a.firstVariable != b.firstVariable { return a.firstVariable < b.firstVariable }
-        if a.restHash != b.restHash { return a.restHash < b.restHash }
-        return a.hash < b.hash
+        if a.firstVariable != b.firstVariable { return NaturalOrder.precedes(a.firstVariable, b.firstVariable) }
+        let byRest = structuralOrder(a.rest, b.rest)
+        return byRest != 0 ? byRest < 0 : structuralOrder(a.id, b.id) < 0
     }
 
     /// `terms` in canonical order.
     func sortedTerms(_ terms: [NodeID]) -> [NodeID] {
-        zip(terms.map(termKey), terms).sorted { CanonicalOrder.precedes($0.0, $1.0) }.map(\.1)
+        terms.map(termKey).sorted(by: precedes).map(\.id)
     }
 
     /// `factors` in canonical order.
     func sortedFactors(_ factors: [NodeID]) -> [NodeID] {
-        let keyed = factors.map { (key: factorKey($0), hash: graph.structuralHash[$0.int], id: $0) }
+        let keyed = factors.map { (key: factorKey($0), id: $0) }
         return keyed.sorted { a, b in
             if a.key.rank != b.key.rank { return a.key.rank < b.key.rank }
-            if a.key.name != b.key.name { return a.key.name < b.key.name }
-            return a.hash < b.hash
+            if a.key.name != b.key.name { return NaturalOrder.precedes(a.key.name, b.key.name) }
+            return structuralOrder(a.id, b.id) < 0
         }.map(\.id)
+    }
+
+    // MARK: - Structure
+
+    /// How many node pairs one comparison may visit before it settles on the structural hash:
+    /// enough to order `(x + 1)` before `(x + 2)` and any factors a reader compares by eye,
+    /// while sorting stays O(n log n) for wide sums of deep terms.
+    private static let comparisonBudget = 64
+
+    /// -1, 0 or 1: `a` and `b` compared as trees, in the order a reader scans them: the kind
+    /// of node (numbers, constants, names, powers, calls, products, sums), then its value or
+    /// name, then the children left to right, then their number. Iterative, and bounded by
+    /// `comparisonBudget`, after which the structural hash decides (still run-independent).
+    private func structuralOrder(_ a: NodeID, _ b: NodeID) -> Int {
+        enum Step { case pair(NodeID, NodeID), counts(Int, Int) }
+        var stack: [Step] = [.pair(a, b)]
+        var budget = CanonicalOrder.comparisonBudget
+        while let step = stack.popLast() {
+            switch step {
+            case .counts(let m, let n):
+                if m != n { return m < n ? -1 : 1 }
+            case .pair(let x, let y):
+                if x == y { continue }
+                budget -= 1
+                if budget < 0 { break }
+                let (p, q) = (graph[x], graph[y])
+                let (kp, kq) = (kindRank(p.op), kindRank(q.op))
+                if kp != kq { return kp < kq ? -1 : 1 }
+                let byLabel = labelOrder(p.op, q.op)
+                if byLabel != 0 { return byLabel }
+                stack.append(.counts(p.children.count, q.children.count))
+                for (c, d) in zip(p.children, q.children).reversed() { stack.append(.pair(c, d)) }
+            }
+            if budget < 0 { break }
+        }
+        if budget >= 0 { return a == b ? 0 : (a < b ? -1 : 1) }
+        let (ha, hb) = (graph.structuralHash[a.int], graph.structuralHash[b.int])
+        return ha == hb ? (a == b ? 0 : (a < b ? -1 : 1)) : (ha < hb ? -1 : 1)
+    }
+
+    private func kindRank(_ op: Op) -> Int {
+        switch op {
+        case .number: return 0
+        case .constant: return 1
+        case .variable: return 2
+        case .pow: return 3
+        case .function: return 4
+        case .mul: return 5
+        case .add: return 6
+        case .neg: return 7
+        case .div: return 8
+        case .sub: return 9
+        }
+    }
+
+    /// Values, names and function names of two nodes of the same kind.
+    private func labelOrder(_ p: Op, _ q: Op) -> Int {
+        switch (p, q) {
+        case (.number(let x), .number(let y)):
+            let (u, v) = (x.doubleValue, y.doubleValue)
+            return u == v ? 0 : (u < v ? -1 : 1)
+        case (.constant(let x), .constant(let y)):
+            return x.name == y.name ? 0 : (x.name < y.name ? -1 : 1)
+        case (.variable(let x), .variable(let y)):
+            return NaturalOrder.compare(x, y)
+        case (.function(let f), .function(let g)):
+            return f.name == g.name ? 0 : (f.name < g.name ? -1 : 1)
+        default:
+            return 0
+        }
     }
 
     /// The term without its numeric coefficient, so that `x*sin(y)` and `2*x*sin(y)` sort alike.

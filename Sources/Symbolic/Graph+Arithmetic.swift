@@ -50,10 +50,31 @@ extension Graph {
         return intern(.pow, [a, b])
     }
 
-    /// A call of a built-in function; `pow(a, b)` becomes the `^` node.
+    /// A call of a built-in function; `pow(a, b)` becomes the `^` node, `ln(e)` is 1, and
+    /// `xlogy(a, c)` of a positive constant `c` is `a*ln(c)` (ln(c) is finite, so the product is
+    /// already 0 where a is: the guard is only needed for a base that can be 0).
     public func call(_ function: Function, _ args: [NodeID]) -> NodeID {
-        if function == .pow { return pow(args[0], args[1]) }
+        switch function {
+        case .pow:
+            return pow(args[0], args[1])
+        case .ln where self[args[0]].op == .constant(.e):
+            return number(.one)
+        case .xlogy:
+            if isNumber(args[0], .zero) { return number(.zero) }
+            if isPositiveConstant(args[1]) { return mul(args[0], call(.ln, [args[1]])) }
+        default:
+            break
+        }
         return intern(.function(function), args)
+    }
+
+    /// A positive number or a named constant (pi and e are positive).
+    func isPositiveConstant(_ id: NodeID) -> Bool {
+        switch self[id].op {
+        case .number(let n): return n.doubleValue > 0
+        case .constant: return true
+        default: return false
+        }
     }
 }
 

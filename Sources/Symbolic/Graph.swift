@@ -44,7 +44,7 @@ public final class Graph {
     public private(set) var structuralHash: [UInt64] = []
     /// Whether the node's value depends on no variable (it is a constant expression).
     public private(set) var isConstant: [Bool] = []
-    /// Per node, an index into `variableNames` of the alphabetically first variable it depends
+    /// Per node, an index into `variableNames` of the first variable (in `NaturalOrder`) it depends
     /// on (-1 for constants); canonical order uses it to write `ln(x) + sin(y)`, not the reverse.
     private var firstVariableIndex: [Int32] = []
     private var variableNames: [String] = []
@@ -92,7 +92,7 @@ public final class Graph {
         for child in children {
             constant = constant && isConstant[child.int]
             let candidate = firstVariableIndex[child.int]
-            if candidate >= 0 && (first < 0 || variableNames[Int(candidate)] < variableNames[Int(first)]) { first = candidate }
+            if candidate >= 0 && (first < 0 || NaturalOrder.precedes(variableNames[Int(candidate)], variableNames[Int(first)])) { first = candidate }
         }
         structuralHash.append(hash)
         isConstant.append(constant)
@@ -123,7 +123,7 @@ public final class Graph {
         }
     }
 
-    /// The alphabetically first variable `id` depends on, "" for a constant expression.
+    /// The first variable (in `NaturalOrder`) that `id` depends on, "" for a constant expression.
     public func firstVariable(_ id: NodeID) -> String {
         let index = firstVariableIndex[id.int]
         return index < 0 ? "" : variableNames[Int(index)]

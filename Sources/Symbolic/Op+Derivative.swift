@@ -29,7 +29,9 @@ extension Op {
             return -one
         case .pow:
             let (base, exponent) = (x[0], x[1])
-            if index == 1 { return out * base.apply(.ln) }
+            // d(b^y)/dy = b^y*ln(b), written xlogy(out, b): at b = 0 with y > 0 the power is 0
+            // on both sides, the derivative's limit is 0, and out*ln(b) would be 0 * -inf.
+            if index == 1 { return out.apply(.xlogy, base) }
             if let n = out.graph.numberValue(exponent.id) {
                 // d(x^n)/dx = n*x^(n-1), with n-1 folded exactly: 2*x for x^2.
                 return Term(out.graph.number(n), out.graph) * base.raised(to: Term(out.graph.number(n + .minusOne), out.graph))
@@ -74,6 +76,9 @@ extension Function {
             return index == 0 ? 1 - toSecond : toSecond
         case .pow:
             return Op.pow.partial(index, inputs: x, out: out)
+        case .xlogy:
+            // d(a*ln(b))/da = ln(b), d/db = a/b.
+            return index == 0 ? x[1].apply(.ln) : a / x[1]
         }
     }
 
@@ -93,7 +98,7 @@ extension Function {
         case .log2: return a.apply(.ln) / a.constant(2).apply(.ln)
         case .log10: return a.apply(.ln) / a.constant(10).apply(.ln)
         case .ln, .exp, .sqrt, .sin, .cos, .tan, .asin, .acos, .atan, .relu, .abs, .sign, .step,
-             .max, .min, .pow:
+             .max, .min, .pow, .xlogy:
             return nil
         }
     }

@@ -166,6 +166,7 @@ extension Function {
         case .max: return x.isNaN || y.isNaN ? .nan : (x >= y ? x : y)
         case .min: return x.isNaN || y.isNaN ? .nan : (x <= y ? x : y)
         case .pow: return Foundation.pow(x, y)
+        case .xlogy: return x == 0 && !y.isNaN ? 0 : x * Foundation.log(y)
         }
     }
 
@@ -175,7 +176,7 @@ extension Function {
         switch self {
         case .relu, .abs, .max, .min, .sign, .step: return true
         case .ln, .log2, .log10, .exp, .sqrt, .sin, .cos, .tan, .asin, .acos, .atan,
-             .sinh, .cosh, .tanh, .sigmoid, .softplus, .pow:
+             .sinh, .cosh, .tanh, .sigmoid, .softplus, .pow, .xlogy:
             return false
         }
     }

@@ -104,7 +104,7 @@ public struct Printer<D: Dialect> {
         func child(_ i: Int) -> Printed { memo[node.children[i]] ?? Printed("?", Printed.Level.atom) }
         switch node.op {
         case .number(let n):
-            return n.isNegative ? Printed("-" + dialect.wrap(dialect.number(-n), below: Printed.Level.power), Printed.Level.unary) : dialect.number(n)
+            return n.isNegative ? negated(dialect.number(-n)) : dialect.number(n)
         case .constant(let c):
             return dialect.constant(c)
         case .variable(let v):
@@ -115,7 +115,7 @@ public struct Printer<D: Dialect> {
             return Printed(dialect.wrap(child(0), below: Printed.Level.sum) + " - " + dialect.wrap(child(1), below: Printed.Level.product), Printed.Level.sum)
         case .mul:
             let p = product(node.children, memo, names, sugar: sugar)
-            return p.negative ? Printed("-" + dialect.wrap(p.magnitude, below: Printed.Level.product), Printed.Level.unary) : p.magnitude
+            return p.negative ? negated(p.magnitude) : p.magnitude
         case .div:
             return dialect.quotient(child(0), child(1))
         case .neg:
@@ -126,6 +126,16 @@ public struct Printer<D: Dialect> {
         case .function(let f):
             return dialect.call(f, node.children.map { (memo[$0] ?? Printed("?", Printed.Level.atom)).text })
         }
+    }
+
+    /// `-magnitude`, with the level the text really parses at. A minus binds tighter than `*`
+    /// and `/` but looser than `^`, so `-` before a product or quotient reads as a product
+    /// whose first factor is negated: `-k*t` is `(-k)*t`, the same value, but as an exponent
+    /// (`e^-k*t`, which is `(e^-k)*t`) or a divisor it must be grouped. Only `-` before an atom
+    /// or a power (or another minus) is a unary expression.
+    private func negated(_ magnitude: Printed) -> Printed {
+        let text = "-" + dialect.wrap(magnitude, below: Printed.Level.product)
+        return Printed(text, magnitude.precedence >= Printed.Level.unary ? Printed.Level.unary : Printed.Level.product)
     }
 
     /// `x^(1/2)` as `sqrt(x)`, `x^-n` as `1/x^n`; nil when no sugar applies.
@@ -197,7 +207,7 @@ public struct Printer<D: Dialect> {
             if index == 0, factors.count > 1, let c = graph.numberValue(factor) {
                 negative = c.isNegative
                 let magnitude = negative ? -c : c
-                if case .rational(let r) = magnitude, !r.isInteger {
+                if case .rational(let r) = magnitude, !r.isInteger, dialect.splitsCoefficients {
                     if r.numerator != 1 { numerator.append(dialect.number(Number(r.numerator))) }
                     denominator.append(dialect.number(Number(r.denominator)))
                 } else if !magnitude.isOne {

@@ -48,6 +48,10 @@ public protocol Dialect {
     /// The text between two adjacent factors, given as printed; `times` by default. LaTeX
     /// writes `2 x` but must write `2 \cdot 3`, and only the neighbours can tell which.
     func times(between left: String, and right: String) -> String
+    /// Whether a fractional coefficient is split across the line, `2*x/3` (how a TA writes it),
+    /// rather than printed as one constant, `2/3 * x` (how code must compute it: the evaluator
+    /// multiplies by the constant, and `3 * x / 10` rounds differently and overflows sooner).
+    var splitsCoefficients: Bool { get }
 }
 
 extension Dialect {
@@ -55,6 +59,8 @@ extension Dialect {
     public func grouped(_ text: String) -> String { "(\(text))" }
     /// `times`, whatever the neighbours.
     public func times(between left: String, and right: String) -> String { times }
+    /// Split, as a TA writes it.
+    public var splitsCoefficients: Bool { true }
 
     /// The text of `printed`, grouped when it binds looser than `level`.
     public func wrap(_ printed: Printed, below level: Int) -> String {

@@ -84,7 +84,42 @@ public struct Rational: Hashable, Sendable, Comparable, CustomStringConvertible 
     public var isZero: Bool { numerator == 0 }
     public var isOne: Bool { numerator == 1 && denominator == 1 }
     public var isNegative: Bool { numerator < 0 }
-    public var doubleValue: Double { Double(numerator) / Double(denominator) }
+    /// The nearest Double, correctly rounded as a literal is: `Double(n) / Double(d)` when both
+    /// parts are exact Doubles (IEEE division rounds once), else the exact decimal text read by
+    /// the correctly rounding `Double(String)`. Dividing rounded parts would round twice, and
+    /// `0.1234567890123456789` would then differ in the last bit from the same literal in
+    /// emitted code.
+    public var doubleValue: Double {
+        let exact: Int64 = 1 << 53
+        if Swift.abs(numerator) <= exact && denominator <= exact { return Double(numerator) / Double(denominator) }
+        if let text = decimalText, let value = Double(text) { return value }
+        return Double(numerator) / Double(denominator)
+    }
+
+    /// The exact decimal spelling (`0.3`, `-0.109`, `12.5`) when the fraction terminates and
+    /// its digits fit 64 bits, `nil` otherwise (`1/3`). Emitters write decimals this way, so
+    /// `0.3*x` stays one literal times x, as the evaluator computes it.
+    public var decimalText: String? {
+        if isInteger { return "\(numerator)" }
+        var rest = denominator, twos = 0, fives = 0
+        while rest % 2 == 0 { rest /= 2; twos += 1 }
+        while rest % 5 == 0 { rest /= 5; fives += 1 }
+        guard rest == 1 else { return nil }
+        // n/d = n * 2^(k-twos) * 5^(k-fives) / 10^k with k digits after the point.
+        let places = Swift.max(twos, fives)
+        var scaled = Swift.abs(numerator)
+        for (factor, count) in [(Int64(2), places - twos), (Int64(5), places - fives)] {
+            for _ in 0..<count {
+                let (product, overflow) = scaled.multipliedReportingOverflow(by: factor)
+                guard !overflow else { return nil }
+                scaled = product
+            }
+        }
+        var digits = String(scaled)
+        if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
+        digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
+        return (isNegative ? "-" : "") + digits
+    }
 
     public var negated: Rational { Rational(unchecked: -numerator, denominator) }
     public var magnitude: Rational { isNegative ? negated : self }

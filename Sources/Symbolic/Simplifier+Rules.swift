@@ -166,6 +166,7 @@ extension Simplifier {
     ///   asin(0) = atan(0) = sinh(0) = tanh(0) = 0, cos(0) = cosh(0) = 1, sigmoid(0) = 1/2,
     ///   and abs, sign, step, relu, max, min of rationals
     /// - abs(abs(x)) = abs(x)
+    /// - xlogy(0, y) = 0, and xlogy(x, c) = x*ln(c) for a positive constant c
     mutating func function(_ f: Function, _ args: [NodeID]) -> NodeID {
         let a = args[0]
         let value = graph.numberValue(a)?.rational
@@ -198,6 +199,9 @@ extension Simplifier {
             if let x = value, let y = graph.numberValue(args[1])?.rational {
                 return (f == .max) == (y < x) ? a : args[1]
             }
+        case .xlogy:
+            if isZero { return graph.integer(0) }
+            if graph.isPositiveConstant(args[1]) { return product([a, function(.ln, [args[1]])]) }
         case .log2, .log10, .acos, .softplus:
             break
         }

@@ -53,7 +53,7 @@ import Testing
         .atan: "\\arctan(x)", .sinh: "\\sinh(x)", .cosh: "\\cosh(x)", .tanh: "\\tanh(x)", .sigmoid: "\\sigma(x)",
         .relu: "\\operatorname{relu}(x)", .abs: "\\left|x\\right|", .softplus: "\\operatorname{softplus}(x)",
         .sign: "\\operatorname{sign}(x)", .step: "\\operatorname{step}(x)", .max: "\\max(x, y)", .min: "\\min(x, y)",
-        .pow: "x^{y}",
+        .pow: "x^{y}", .xlogy: "\\operatorname{xlogy}(x, y)",
     ]
 
     /// Every function renders, through the printer where the graph can hold it (`Function.pow`

@@ -9,7 +9,7 @@ import Testing
     static func point(_ f: Function) -> [Double] {
         switch f {
         case .asin, .acos: return [0.3, 0.7]
-        case .max, .min, .pow: return [1.3, 0.4]
+        case .max, .min, .pow, .xlogy: return [1.3, 0.4]
         default: return [0.7, 0.4]
         }
     }

@@ -40,7 +40,7 @@ enum Corpus {
         Function.allCases.map { function in
             let name = function.name
             switch function {
-            case .max, .min, .pow:
+            case .max, .min, .pow, .xlogy:
                 return CorpusCase(source: "\(name)(x*y, y + 1) + x", points: [[0.6, 0.7], [1.3, 0.4], [0.9, 2.5]])
             default:
                 let points: [[Double]] = limitedDomain.contains(function)
@@ -56,6 +56,8 @@ enum Corpus {
         CorpusCase(source: "sin(x*y)*cos(x*y) + (x*y)^2 + exp(x*y)", points: [[0.5, 1.5], [-1, 0.25], [2, 0.1]]),
         // Unary minus everywhere, including the double negations Swift cannot write as `--`.
         CorpusCase(source: "-x * -y - -(x - y) + -(-x)*y + -(-2)*x", points: [[0.5, 1.5], [-1, 0.25], [2, -3]]),
+        // A power of zero: d(b^y)/dy is xlogy(b^y, b), whose limit at b = 0 is 0, not 0 * -inf.
+        CorpusCase(source: "(x*x)^y + 0^y + x", points: [[0, 2], [0, 1.5], [0.5, 3]]),
         // Symbolic and fractional exponents.
         CorpusCase(source: "x^y + 2^x + x^(1/3) + (x + 1)^(y - 1)", points: [[0.5, 1.5], [1.25, -0.5], [2, 3]]),
         // The named constants.

@@ -100,6 +100,7 @@ indirect enum GenExpr {
         case .max: return Swift.max(x, v[1])
         case .min: return Swift.min(x, v[1])
         case .pow: return Foundation.pow(x, v[1])
+        case .xlogy: return x == 0 && !v[1].isNaN ? 0 : x * Foundation.log(v[1])
         }
     }
 }
@@ -256,6 +257,8 @@ struct RandomPrograms {
     static let numberLiterals: [(String, Double)] = [
         ("2", 2), ("3", 3), ("0.5", 0.5), (".25", 0.25), ("1.5", 1.5), ("10", 10), ("1e-3", 1e-3), ("2.5E+1", 25),
         ("7", 7), ("0", 0), ("1", 1), ("0.1", 0.1), ("1e2", 100),
+        // Decimals whose products and sums are not decimals a Double holds exactly.
+        ("0.3", 0.3), ("0.17", 0.17), ("1.25", 1.25), ("0.109", 0.109), ("2.75", 2.75),
     ]
 
     /// A program of 1...`maxStatements` statements; later statements reuse earlier names.
@@ -306,6 +309,10 @@ struct RandomPrograms {
             let (text, value) = pick(RandomPrograms.numberLiterals)
             return .number(text, value)
         case 3: return .constant(pick(NamedConstant.allCases))
+        case 4 where chance(50):
+            // A negative constant: unary minus on a literal.
+            let (text, value) = pick(RandomPrograms.numberLiterals)
+            return .negate(.number(text, value))
         default: return .name(pick(inputs))
         }
     }
@@ -338,10 +345,28 @@ struct RandomPrograms {
     mutating func power(_ base: GenExpr, depth: Int, inputs: [String], names: [String]) -> GenExpr {
         let spelling: GenExpr.Spelling = chance(25) ? .starStar : .plain
         if !tame { return .binary(.power, base, expression(depth: depth - 1, inputs: inputs, names: names), spelling) }
-        switch int(4) {
+        func sub() -> GenExpr { expression(depth: depth - 1, inputs: inputs, names: names) }
+        switch int(8) {
         case 0: return .binary(.power, base, .number(pick(["2", "3"]), 0).withValueFromText, spelling)
         case 1: return .binary(.power, base, .negate(.number("1", 1)), spelling)
         case 2: return .binary(.power, onePlusSquare(base), .number("0.5", 0.5), spelling)
+        case 3:
+            // A negated product or quotient in the exponent (the Gaussian's e^(-x^2/2)); the
+            // printed derivative must keep it grouped.
+            let inner: GenExpr = chance(50) ? .binary(.multiply, sub(), sub(), .plain)
+                : .binary(.divide, sub(), safeDenominator(sub()), .plain)
+            let bounded = GenExpr.call(.sin, "sin", [inner])
+            return .binary(.power, chance(50) ? .constant(.e) : onePlusSquare(base), .negate(chance(50) ? inner : bounded), spelling)
+        case 4:
+            // A negative base with an integer exponent, possibly nested: ((-2)^3)^2, (-x)^3.
+            let negative: GenExpr = chance(50) ? .negate(.number(pick(["2", "3", "0.5"]), 0).withValueFromText) : .negate(base)
+            let inner = GenExpr.binary(.power, negative, .number(pick(["2", "3"]), 0).withValueFromText, spelling)
+            return chance(50) ? inner : .binary(.power, inner, .number(pick(["2", "3"]), 0).withValueFromText, .plain)
+        case 5:
+            // A power of a base in [0, 1] that can be exactly 0 (sin(t - t)) with a symbolic
+            // exponent of at least 1: its derivative in the exponent is xlogy's limit there.
+            let sine = GenExpr.call(.sin, "sin", [base])
+            return .binary(.power, .binary(.multiply, sine, sine, .plain), onePlusSquare(sub()), spelling)
         default:
             // A symbolic exponent over a positive base.
             return .binary(.power, onePlusSquare(base), .call(.sin, "sin", [expression(depth: depth - 1, inputs: inputs, names: names)]), spelling)
@@ -359,6 +384,7 @@ struct RandomPrograms {
         case .exp, .sinh, .cosh: return .call(f, spelling, [.call(.sin, "sin", [a])])
         case .pow: return .call(f, spelling, [onePlusSquare(a), .call(.cos, "cos", [b])])
         case .max, .min: return .call(f, spelling, [a, b])
+        case .xlogy: return .call(f, spelling, [a, onePlusSquare(b)])
         default: return .call(f, spelling, [a])
         }
     }
