@@ -1,7 +1,8 @@
 // libFuzzer entry point for the whole pipeline: parse -> simplify -> stage -> gradient ->
 // emit NumPy and Swift (staged and closed form) -> evaluate at a point. Any crash, trap,
 // sanitizer report, timeout or out-of-memory is a bug; thrown errors (size limits, invalid
-// requests) are expected outcomes.
+// requests) are expected outcomes. A printed closed form that reads back as different math is a
+// bug too, and traps.
 import Codegen
 import ExprParse
 import Symbolic
@@ -33,8 +34,9 @@ public func pipelineFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int
     // Staged forward and backward lines, closed forms.
     _ = gradient.staged.forwardLines(InputLanguage(spaced: true))
     _ = gradient.backwardLines(InputLanguage(spaced: true))
-    _ = gradient.closedFormText()
+    let texts = gradient.closedFormText()
     _ = gradient.opCounts()
+    checkPrintedFormsReadBack(gradient, texts)
 
     for language in Language.allCases {
         for closedForm in [false, true] {
@@ -46,4 +48,30 @@ public func pipelineFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int
     let point = gradient.staged.inputs.indices.map { i in (i % 2 == 0 ? 1 : -1) * (0.5 + 0.375 * Double(i % 5)) }
     _ = gradient.evaluate(at: point)
     return 0
+}
+
+/// Every printed partial, parsed back into the same graph and simplified, must be the closed
+/// form it was printed from (the canonical form is unique), or failing that (a decimal that was
+/// a Double, a simplification stopped by its budget) evaluate to the same values at two points.
+/// Anything else means the printer wrote text whose grammar reading is other math.
+func checkPrintedFormsReadBack(_ gradient: Gradient, _ texts: [String]) {
+    let forms = gradient.closedForm()
+    let points = [gradient.staged.inputs.indices.map { i in 0.75 + 0.125 * Double(i % 7) },
+                  gradient.staged.inputs.indices.map { i in (i % 2 == 0 ? -1 : 1) * (1.25 + 0.0625 * Double(i % 5)) }]
+    for (form, text) in zip(forms, texts) {
+        let parsed = Parser.parse(text)
+        guard !parsed.hasErrors else { fatalError("a printed partial does not parse: \(text)") }
+        guard let read = try? ProgramGraph(parsed.program, variables: gradient.staged.inputs, graph: gradient.graph) else {
+            fatalError("a printed partial reads names that are not inputs: \(text)")
+        }
+        var simplifier = Simplifier(gradient.graph)
+        if simplifier.simplify(read.output) == form { continue }
+        var differs = true
+        for point in points {
+            let (a, b) = (gradient.nodeValue(form, at: point), gradient.nodeValue(read.output, at: point))
+            let tolerance = 1e-6 * max(1, abs(a), abs(b))
+            if !(a.isFinite && b.isFinite && abs(a) < 1e6) || abs(a - b) <= tolerance { differs = false }
+        }
+        if differs { fatalError("a printed partial reads back as other math: \(text)") }
+    }
 }
