@@ -25,11 +25,11 @@ extension CheckCommand {
     }
 
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        let gradient = try Pipeline.gradient(arguments, input, io)
+        let (gradient, given) = try Pipeline.gradientAndPoint(arguments, input, io)
         let inputs = gradient.staged.inputs
         let points: [[Double]]
-        if let at = arguments.value("--at") {
-            points = [try Pipeline.point(at, for: gradient)]
+        if let given {
+            points = [given]
         } else {
             points = try randomPoints(gradient, count: try arguments.integer("--points") ?? 10,
                                       seed: UInt64(truncatingIfNeeded: try arguments.integer("--seed") ?? 1))

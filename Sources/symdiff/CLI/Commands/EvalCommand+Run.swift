@@ -3,8 +3,8 @@ import Symbolic
 
 extension EvalCommand {
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        let gradient = try Pipeline.gradient(arguments, input, io)
-        let point = try Pipeline.point(arguments.value("--at") ?? "", for: gradient)
+        let (gradient, at) = try Pipeline.gradientAndPoint(arguments, input, io)
+        guard let point = at else { throw CLIError.usage("missing option '--at LIST' for 'eval'") }
         let result = gradient.evaluate(at: point)
         let staged = gradient.staged
         let dialect = InputLanguage(spaced: true)
