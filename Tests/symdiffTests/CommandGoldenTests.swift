@@ -160,6 +160,27 @@ import Testing
         #expect(runSymdiff(["grad", "-f", path]).stdout == "dz/dt = 10*t^4 - 8*t\n")
     }
 
+    /// Losses such as cross-entropy start with '-': as the argument, or after '--' with the
+    /// options following it.
+    @Test(arguments: [
+        ["eval", "-x", "--at", "x=1"],
+        ["eval", "--", "-x", "--at", "x=1"],
+        ["eval", "--at", "x=1", "--", "-x"],
+        ["eval", "--at", "x=1", "-x"],
+    ])
+    func expressionStartingWithMinus(_ args: [String]) {
+        let run = runSymdiff(args)
+        #expect(run.stdout == "f = -1\ndf/dx = -1\n")
+        #expect(run.stderr == "")
+        #expect(run.status == 0)
+    }
+
+    @Test func crossEntropyLoss() {
+        let run = runSymdiff(["grad", "-y*ln(p) - (1 - y)*ln(1 - p)", "--wrt", "p"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("df/dp = "))
+    }
+
     // MARK: - Errors and exit codes
 
     @Test func parseErrorRendersWithCaretAndExitsOne() {
