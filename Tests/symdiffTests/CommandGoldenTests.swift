@@ -152,6 +152,13 @@ import Testing
         #expect(run.stdout.hasSuffix("ok: the symbolic gradient agrees with central finite differences\n"))
     }
 
+    @Test func checkSaysWhenFewerPointsWereFinite() {
+        let run = runSymdiff(["check", "sqrt(x - 2.999)", "--points", "20"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("worst case per variable over 3 points:\n"))
+        #expect(run.stderr == "note: only 3 of 20000 random points in [-3, 3] had a finite value and gradient; checked those\n")
+    }
+
     @Test func inputFromStandardInputAndFile() throws {
         #expect(runSymdiff(["grad", "-"], stdin: "(x + y)z\n").stdout == "df/dx = z\ndf/dy = z\ndf/dz = x + y\n")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("symdiff-\(UUID().uuidString).txt").path

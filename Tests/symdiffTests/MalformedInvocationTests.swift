@@ -44,6 +44,9 @@ import Testing
              stderr: usage("options '--at' and '--points' cannot be used together", "check")),
         Case(arguments: ["check", "x", "--points", "0"],
              stderr: usage("invalid value '0' for '--points': expected at least 1", "check")),
+        // 10^9 points grew to 24 GB before the cap; a million takes seconds in constant memory.
+        Case(arguments: ["check", "x", "--points", "1000001"],
+             stderr: usage("invalid value '1000001' for '--points': expected at most 1000000", "check")),
         Case(arguments: ["eval", "x", "--at", "x"], stderr: usage("expected NAME=VALUE, got 'x'", "eval")),
         Case(arguments: ["eval", "x", "--at", "x=1", "--step", "fast"],
              stderr: usage("invalid value 'fast' for '--step': expected a number", "eval")),
