@@ -47,6 +47,17 @@ import Testing
         #expect(check.firstWrongStage(at: point) == nil)
     }
 
+    /// A step of 1e-5 from y = 1e-7 leaves sqrt's domain; the estimate was nan and the correct
+    /// gradient was reported wrong.
+    @Test func stepsShrinkToStayInTheDomain() {
+        let y = 1e-7
+        let comparison = GradientCheck.compare(symbolic: 0.5 / y.squareRoot(), at: y) { $0.squareRoot() }
+        #expect(comparison.numeric.isFinite)
+        #expect(comparison.agrees)
+        // So close to the edge the estimate is rough and the tolerance wide, but not blind.
+        #expect(!GradientCheck.compare(symbolic: -0.5 / y.squareRoot(), at: y) { $0.squareRoot() }.agrees)
+    }
+
     @Test func comparisonCatchesAWrongDerivative() {
         let wrong = GradientCheck.compare(symbolic: 2, at: 1) { $0 * $0 * $0 }
         #expect(!wrong.agrees)

@@ -152,6 +152,23 @@ import Testing
         #expect(run.stdout.hasSuffix("ok: the symbolic gradient agrees with central finite differences\n"))
     }
 
+    /// Found with --points 1000000 on the complex layer: y = 6.9e-6 is closer to sqrt's edge
+    /// than the finite-difference step, and a correct gradient was reported wrong.
+    @Test func checkNearTheEdgeOfTheDomain() {
+        let run = runSymdiff(["check", "ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)", "--at", "x=0.8700939634859512,y=6.925689215897535e-06"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasSuffix("ok: the symbolic gradient agrees with central finite differences\n"))
+        #expect(runSymdiff(["check", "sqrt(y)", "--at", "y=1e-7"]).status == 0)
+    }
+
+    /// Outside the domain there is nothing to check; eval and check say so the same way.
+    @Test func checkOutsideTheDomain() {
+        let run = runSymdiff(["check", "ln(x)", "--at", "x=-1"])
+        #expect(run.stderr == "error: the value is nan at this point: equation 'out = ln(x)' is the first to produce it (a domain error?)\n")
+        #expect(run.stdout == "")
+        #expect(run.status == 1)
+    }
+
     @Test func checkSaysWhenFewerPointsWereFinite() {
         let run = runSymdiff(["check", "sqrt(x - 2.999)", "--points", "20"])
         #expect(run.status == 0)

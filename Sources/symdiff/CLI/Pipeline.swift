@@ -145,6 +145,13 @@ enum Pipeline {
         }
     }
 
+    /// Fails when the value at a given point is nan, naming the first equation that produced it.
+    static func refuseNaN(_ result: PointEvaluation, _ forward: [StagedLine]) throws {
+        guard result.value.isNaN else { return }
+        let culprit = result.forward.firstIndex { $0.isNaN }.map { "'\(forward[$0].name) = \(forward[$0].expression)'" }
+        throw CLIError.input("the value is nan at this point" + (culprit.map { ": equation \($0) is the first to produce it (a domain error?)" } ?? ""))
+    }
+
     /// The output's name as worksheets write it in `df/dx`: the program's output name, or `f`.
     static func functionName(_ gradient: Gradient) -> String {
         let name = gradient.staged.outputName

@@ -25,7 +25,10 @@ extension CheckCommand {
         }
 
         if let given {
-            visit(given, check.evaluate(at: given))
+            let result = check.evaluate(at: given)
+            // Outside the domain there is no derivative to check, only nan on both sides.
+            try Pipeline.refuseNaN(result, gradient.staged.forwardLines(InputLanguage(spaced: true)))
+            visit(given, result)
         } else {
             let wanted = try arguments.integer("--points") ?? 10
             let seed = UInt64(truncatingIfNeeded: try arguments.integer("--seed") ?? 1)

@@ -14,10 +14,7 @@ extension EvalCommand {
             let line = forward.first { $0.equation == kink.equation }.map { "\($0.name) = \($0.expression)" } ?? kink.equation
             io.printError("warning: '\(line)' is exactly at a kink; using the convention \(kink.convention)")
         }
-        if result.value.isNaN {
-            let culprit = result.forward.firstIndex { $0.isNaN }.map { "'\(forward[$0].name) = \(forward[$0].expression)'" }
-            throw CLIError.input("the value is nan at this point" + (culprit.map { ": equation \($0) is the first to produce it (a domain error?)" } ?? ""))
-        }
+        try Pipeline.refuseNaN(result, forward)
         if result.value.isInfinite {
             let culprit = result.firstNonFinite.map { " (equation '\(forward[$0].name) = \(forward[$0].expression)' is the first infinite one)" } ?? ""
             io.printError("warning: the value is \(NumberText.format(result.value)) at this point\(culprit)")
