@@ -36,7 +36,7 @@ public struct PointEvaluation: Sendable {
 
 extension Gradient {
     /// Nodes whose values a backward pass needs: the forward program and every local partial.
-    private var evaluationOrder: [NodeID] {
+    var evaluationOrder: [NodeID] {
         graph.reachable(from: [staged.output] + contributions.map(\.partial))
     }
 
@@ -60,7 +60,12 @@ extension Gradient {
     /// Evaluates the staged forward and backward program in Double at `point` (input order),
     /// with IEEE semantics: domain errors give NaN or inf, and `firstNonFinite` says where.
     public func evaluate(at point: [Double]) -> PointEvaluation {
-        let values = forwardValues(point, order: evaluationOrder)
+        evaluate(at: point, order: evaluationOrder)
+    }
+
+    /// `evaluate(at:)` with `evaluationOrder` computed once by a caller that evaluates many points.
+    func evaluate(at point: [Double], order: [NodeID]) -> PointEvaluation {
+        let values = forwardValues(point, order: order)
         var adjoint = [Double](repeating: 0, count: graph.count)
         if !graph.isConstant[staged.output.int] { adjoint[staged.output.int] = 1 }
         var edges: [EdgeValues] = []

@@ -87,14 +87,31 @@ import Testing
         #expect(usageError(["x", "--at", "x=1", "--fromat", "json"])
                 == "unknown option '--fromat' for 'eval'; did you mean '--format'?")
         #expect(usageError(["x", "-at", "x=1"]) == "unknown option '-at' for 'eval'; did you mean '--at'?")
+        // Before the expression, the one-dash spelling of a long option could also be meant as
+        // an expression, so the message says how to pass it as one.
+        #expect(usageError(["-at", "x=1", "x"])
+                == "unknown option '-at' for 'eval'; did you mean '--at'? (if '-at' is the expression, put '--' before it: -- '-at')")
+        #expect(usageError(["-fromat", "json"])
+                == "unknown option '-fromat' for 'eval'; did you mean '--format'? (if '-fromat' is the expression, put '--' before it: -- '-fromat')")
         #expect(usageError(["x", "--bogus"], StatsCommand.spec) == "unknown option '--bogus' for 'stats'")
     }
 
-    @Test func singleDashLetterIsAnOptionButOtherDashWordsAreExpressions() throws {
-        #expect(usageError(["-x^2"], GradCommand.spec)
-                == "unknown option '-x^2' for 'grad'; put '--' before an expression that starts with '-'")
-        #expect(try parse(["-2*x"], GradCommand.spec).expressionSource == .argument("-2*x"))
-        #expect(try parse(["-(x+y)"], GradCommand.spec).expressionSource == .argument("-(x+y)"))
+    /// Cross-entropy losses start with '-'; before the expression such a word is the expression.
+    @Test(arguments: ["-x", "-x^2", "-log(p)", "-(a+b)", "-2*x", "-y*ln(p) - (1-y)*ln(1-p)", "-ab", "-theta"])
+    func dashWordBeforeTheExpressionIsTheExpression(_ word: String) throws {
+        #expect(try parse([word], GradCommand.spec).expressionSource == .argument(word))
+        #expect(try parse(["--at", "x=1", word]).expressionSource == .argument(word))
+    }
+
+    @Test func knownShortOptionsStayOptions() throws {
+        #expect(try parse(["-f", "e.txt", "--at", "x=1"]).expressionSource == .file(path: "e.txt"))
+        #expect(try parse(["-h"]).flag("--help"))
+        #expect(try parse(["-", "--at", "x=1"]).expressionSource == .standardInput)
+    }
+
+    @Test func dashWordAfterTheExpressionIsAnOption() {
+        #expect(usageError(["x", "-y"], GradCommand.spec) == "unknown option '-y' for 'grad'; quote an expression that contains spaces: 'x -y'")
+        #expect(usageError(["x", "--at", "x=1", "-fromat", "json"]) == "unknown option '-fromat' for 'eval'; did you mean '--format'?")
     }
 
     @Test func missingValue() {
@@ -104,8 +121,22 @@ import Testing
 
     @Test func tooManyPositionals() {
         #expect(usageError(["x", "+", "y", "--at", "x=1"])
-                == "unexpected argument '+' for 'eval': the expression is already 'x' "
-                + "(quote an expression that contains spaces)")
+                == "unexpected argument '+' for 'eval': the expression is already 'x'; "
+                + "quote an expression that contains spaces: 'x + y'")
+        #expect(usageError(["x", "--at", "x=1", "y"])
+                == "unexpected argument 'y' for 'eval': the expression is already 'x'; give the expression as one argument")
+    }
+
+    /// `--at x=1 y=3 z=2` is three arguments; the message shows the one that was meant.
+    @Test func listSplitBySpaces() {
+        #expect(usageError(["(x+y)z", "--at", "x=1", "y=3", "z=2"])
+                == "unexpected argument 'y=3' for 'eval': separate the values of --at with commas, not spaces: --at x=1,y=3,z=2")
+        #expect(usageError(["--at", "x=1", "y=3", "(x+y)z"])
+                == "unexpected argument 'y=3' for 'eval': separate the values of --at with commas, not spaces: --at x=1,y=3")
+        #expect(usageError(["x", "--at=x=max(1,2)", "y=3"])
+                == "unexpected argument 'y=3' for 'eval': separate the values of --at with commas, not spaces: --at 'x=max(1,2),y=3'")
+        #expect(usageError(["x*y", "--wrt", "x", "y"], GradCommand.spec)
+                == "unexpected argument 'y' for 'grad': separate the values of --wrt with commas, not spaces: --wrt x,y")
     }
 
     @Test func requiredAndExclusiveOptions() {
@@ -129,10 +160,16 @@ import Testing
         #expect(try parse(["--file=e.txt", "--at", "x=1"]).expressionSource == .file(path: "e.txt"))
     }
 
-    @Test func doubleDashEndsOptions() throws {
+    /// `--` makes the next argument the expression; options after it still count.
+    @Test func doubleDashMarksTheExpression() throws {
         let parsed = try parse(["--at", "x=1", "--", "-x^2"])
         #expect(parsed.expressionSource == .argument("-x^2"))
         #expect(try parse(["--", "--at"], StatsCommand.spec).expressionSource == .argument("--at"))
+        #expect(try parse(["--", "-f"], StatsCommand.spec).expressionSource == .argument("-f"))
+        let after = try parse(["--", "-x", "--at", "x=1", "--trace"])
+        #expect(after.expressionSource == .argument("-x"))
+        #expect(after.value("--at") == "x=1")
+        #expect(after.flag("--trace"))
     }
 
     @Test func missingOrDoubleExpression() {

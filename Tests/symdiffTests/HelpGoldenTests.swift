@@ -21,7 +21,9 @@ import Testing
 
     EXPRESSION INPUT:
       Give EXPR as one quoted argument, read it from a file with -f FILE, or pass - to read
-      standard input. Put '--' before an expression that starts with '-' and a letter.
+      standard input. EXPR may start with '-', as in: symdiff eval '-log(p)' --at p=0.5
+      After '--' the next argument is EXPR whatever it looks like: symdiff stats -- '-f'
+      A LIST is one argument, comma-separated: --at x=1,y=pi/2 or --vars x,y,z
 
     EXAMPLES:
       symdiff parse 'x = ln(t); y = t^3/3; z = 2x + y'
@@ -43,9 +45,10 @@ import Testing
     USAGE: symdiff eval EXPR --at LIST [--format text|json] [--trace] [--step LR]
 
     Prints the value and every partial derivative at the point given by --at, whose values
-    may themselves be constant expressions such as pi/2. --trace adds the forward and
-    backward tables, one row per staged equation; --step LR adds the point after one
-    gradient-descent step, x - LR * df/dx.
+    may themselves be constant expressions such as pi/2. A name in --at that the
+    expression does not read is a variable with derivative 0 (a note says so). --trace
+    adds the forward and backward tables, one row per staged equation; --step LR adds the
+    point after one gradient-descent step, x - LR * df/dx.
 
     OPTIONS:
       --at LIST        Values of the variables (required), e.g. x=1,y=pi/2.

@@ -73,6 +73,8 @@ import Testing
         ["eval", "(x + y)z", "--at=x=1,y=3,z=2", "--format", "json", "--trace", "--step", "-0.5"],
         ["graph", "(x + y)z", "--at", "x=1,y=3,z=2", "--backward"],
         ["stats", "--", "-x^2"],
+        ["stats", "-log(p)"],
+        ["eval", "--", "-x", "--at", "x=1", "--trace"],
         ["check", "ln(x)", "--points", "5", "--seed", "-7"],
     ])
     func validInvocationsReachTheCommand(arguments: [String]) {

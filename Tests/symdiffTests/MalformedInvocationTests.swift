@@ -32,8 +32,11 @@ import Testing
         Case(arguments: ["eval", "--at", "x=1"],
              stderr: usage("missing expression: give it as an argument, with -f FILE, or - for standard input", "eval")),
         Case(arguments: ["eval", "x", "+", "y", "--at", "x=1"],
-             stderr: usage("unexpected argument '+' for 'eval': the expression is already 'x' "
-                           + "(quote an expression that contains spaces)", "eval")),
+             stderr: usage("unexpected argument '+' for 'eval': the expression is already 'x'; "
+                           + "quote an expression that contains spaces: 'x + y'", "eval")),
+        Case(arguments: ["eval", "(x+y)z", "--at", "x=1", "y=3", "z=2"],
+             stderr: usage("unexpected argument 'y=3' for 'eval': separate the values of --at with commas, not spaces: "
+                           + "--at x=1,y=3,z=2", "eval")),
         Case(arguments: ["emit", "sigmoid(x)"], stderr: usage("missing option '--lang LANG' for 'emit'", "emit")),
         Case(arguments: ["emit", "sigmoid(x)", "--lang", "numpy", "--name", "2f"],
              stderr: usage("invalid value '2f' for '--name': expected an identifier such as grad_f", "emit")),
@@ -41,11 +44,17 @@ import Testing
              stderr: usage("options '--at' and '--points' cannot be used together", "check")),
         Case(arguments: ["check", "x", "--points", "0"],
              stderr: usage("invalid value '0' for '--points': expected at least 1", "check")),
+        // 10^9 points grew to 24 GB before the cap; a million takes seconds in constant memory.
+        Case(arguments: ["check", "x", "--points", "1000001"],
+             stderr: usage("invalid value '1000001' for '--points': expected at most 1000000", "check")),
         Case(arguments: ["eval", "x", "--at", "x"], stderr: usage("expected NAME=VALUE, got 'x'", "eval")),
         Case(arguments: ["eval", "x", "--at", "x=1", "--step", "fast"],
              stderr: usage("invalid value 'fast' for '--step': expected a number", "eval")),
-        Case(arguments: ["grad", "-x"],
-             stderr: usage("unknown option '-x' for 'grad'; put '--' before an expression that starts with '-'", "grad")),
+        Case(arguments: ["grad", "x", "-y"],
+             stderr: usage("unknown option '-y' for 'grad'; quote an expression that contains spaces: 'x -y'", "grad")),
+        Case(arguments: ["eval", "-at", "x=1", "x"],
+             stderr: usage("unknown option '-at' for 'eval'; did you mean '--at'? "
+                           + "(if '-at' is the expression, put '--' before it: -- '-at')", "eval")),
         Case(arguments: ["stats", "-f", "/nonexistent/expr.txt"],
              stderr: "error: cannot read '/nonexistent/expr.txt': No such file or directory\n", status: 1),
         Case(arguments: ["stats", "-f", "/"], stderr: "error: cannot read '/': Is a directory\n", status: 1),

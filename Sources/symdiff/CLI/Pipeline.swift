@@ -17,19 +17,75 @@ enum Pipeline {
     }
 
     /// Parses, stages and differentiates. `--vars` orders the inputs; names it lists that the
-    /// program never reads become inputs with derivative 0.
+    /// program never reads become inputs with derivative 0, each with a note on stderr.
     static func gradient(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO, expand: Bool = false) throws -> Gradient {
+        let built = try build(arguments, input, io, expand: expand, point: [])
+        noteUnread(built.unread, built.gradient, io)
+        return built.gradient
+    }
+
+    /// The gradient and the point `--at` gives (nil without `--at`), for the commands that
+    /// evaluate. As with `--vars`, a name `--at` gives a value that the program never reads is an
+    /// input with derivative 0 (the worksheet's g(x, y, z) that ignores z), with a note.
+    static func gradientAndPoint(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws -> (gradient: Gradient, point: [Double]?) {
+        guard let text = arguments.value("--at") else { return (try gradient(arguments, input, io), nil) }
+        let assignments = try parseAssignments(text)
+        let built = try build(arguments, input, io, expand: false, point: assignments.map(\.name))
+        let point = try point(assignments, for: built.gradient, unread: built.unread)
+        // After the point is complete: a typo that left an input without a value is said once, in the error.
+        noteUnread(built.unread, built.gradient, io)
+        return (built.gradient, point)
+    }
+
+    /// The gradient over the program's inputs plus the names `--vars` and `point` (the names
+    /// `--at` gives) add; `unread` is those the program does not read, in order.
+    private static func build(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO, expand: Bool,
+                              point names: [String]) throws -> (gradient: Gradient, unread: [String]) {
         let program = try parse(input, io)
         let requested = try arguments.list(CommonOptions.vars.long)
-        var variables: [String]?
-        if let requested {
-            let inputs = program.inputs
-            variables = requested + inputs.filter { !requested.contains($0) }
+        let inputs = program.inputs
+        var variables = requested.map { requested in requested + inputs.filter { !requested.contains($0) } } ?? inputs
+        let listing = arguments.spec.option(named: CommonOptions.vars.long).spellings.joined(separator: "/")
+        for name in requested ?? [] { try checkCanBeInput(name, of: program, refusal: "\(listing) cannot list it") }
+        for name in names where !variables.contains(name) {
+            try checkCanBeInput(name, of: program, refusal: "--at cannot set it")
+            variables.append(name)
         }
+        let unread = variables.filter { !inputs.contains($0) }
         do {
-            return try Gradient(program: program, expand: expand, variables: variables)
+            let gradient = try Gradient(program: program, expand: expand, variables: variables == inputs ? nil : variables)
+            return (gradient, unread)
         } catch let error as SymbolicError {
             throw CLIError.input(error.description)
+        }
+    }
+
+    /// Refuses to make a constant, a function or a name the program assigns into an input, with
+    /// what the name is instead.
+    private static func checkCanBeInput(_ name: String, of program: Program, refusal: String) throws {
+        let what: String
+        if let constant = NamedConstant(rawValue: name) {
+            switch constant {
+            case .e: what = "Euler's number (\(NumberText.format(constant.value))), a constant"
+            case .pi: what = "the constant π (\(NumberText.format(constant.value)))"
+            }
+        } else if Function.named(name) != nil {
+            what = "a function"
+        } else if program.assignedNames.contains(name) {
+            what = "computed by the program"
+        } else {
+            return
+        }
+        let inputs = program.inputs
+        let listed = inputs.isEmpty ? "it has no inputs" : "its inputs: \(inputs.joined(separator: ", "))"
+        throw CLIError.input("'\(name)' is \(what), not an input: \(refusal) (\(listed))")
+    }
+
+    /// One note per name the user gave that the program does not read.
+    private static func noteUnread(_ unread: [String], _ gradient: Gradient, _ io: IO) {
+        let f = functionName(gradient)
+        for name in unread {
+            io.printError("note: '\(name)' does not appear in the expression, so d\(f)/d\(name) = 0")
         }
     }
 
@@ -39,30 +95,44 @@ enum Pipeline {
         return requested.compactMap { gradient.staged.inputs.firstIndex(of: $0) }
     }
 
-    /// The point given by `--at`, in input order. Values may be constant expressions (`pi/2`).
-    static func point(_ text: String, for gradient: Gradient) throws -> [Double] {
-        let assignments = try parseAssignments(text)
-        let inputs = gradient.staged.inputs
+    /// The point `assignments` give, in input order. Values may be constant expressions (`pi/2`).
+    /// A missing value whose name is close to an unread name is reported as the typo it is.
+    private static func point(_ assignments: [(name: String, valueText: String)], for gradient: Gradient,
+                              unread: [String]) throws -> [Double] {
         var values: [String: Double] = [:]
         for (name, valueText) in assignments {
-            guard inputs.contains(name) else {
-                let hint = Suggestion.hint(for: name, among: inputs)
-                throw CLIError.input("'\(name)' is not an input of the expression (its inputs: \(inputs.joined(separator: ", ")))\(hint)")
-            }
             values[name] = try constant(valueText, name: name)
         }
-        return try inputs.map { name in
-            guard let value = values[name] else { throw CLIError.input("no value for '\(name)' (add \(name)=... to --at)") }
+        return try gradient.staged.inputs.map { name in
+            guard let value = values[name] else {
+                let given = assignments.map(\.name).filter { unread.contains($0) }
+                let typo = Suggestion.nearest(to: name, among: given)
+                    .map { "; '\($0)' does not appear in the expression: did you mean '\(name)'?" } ?? ""
+                throw CLIError.input("no value for '\(name)' (add \(name)=... to --at)\(typo)")
+            }
             return value
         }
     }
 
-    /// Evaluates a constant expression such as `pi/2` or `-1e-3`.
+    /// Evaluates one `--at` value: a single constant expression such as `pi/2` or `-1e-3`.
     static func constant(_ text: String, name: String) throws -> Double {
         let result = Parser.parse(text)
         if result.hasErrors {
             let rendered = result.diagnostics.filter { $0.severity == .error }.map { $0.render(source: text, fileName: "--at \(name)") }
             throw CLIError.renderedDiagnostics(rendered.joined(separator: "\n"))
+        }
+        // `x=1;y=2` and `x=q=3` parse as programs; as values they would silently mean 2 and 3.
+        let statements = result.program.statements
+        if statements.count > 1 {
+            let pieces = text.split(omittingEmptySubsequences: true) { $0 == ";" || $0.isNewline }.map { $0.trimmingWhitespace() }
+            let looksLikeAssignments = pieces.dropFirst().allSatisfy { piece in
+                piece.firstIndex(of: "=").map { isIdentifier(piece[..<$0].trimmingWhitespace()) } ?? false
+            }
+            let hint = looksLikeAssignments ? "; separate assignments with commas: --at '\(name)=\(pieces.joined(separator: ","))'" : ""
+            throw CLIError.input("the value of '\(name)' must be one expression, but '\(text)' has \(statements.count) statements\(hint)")
+        }
+        if let assigned = statements.first?.name {
+            throw CLIError.input("the value of '\(name)' must be one expression, but '\(text)' assigns '\(assigned)'")
         }
         let inputs = result.program.inputs
         guard inputs.isEmpty else {
@@ -73,6 +143,13 @@ enum Pipeline {
         } catch {
             throw CLIError.input("cannot evaluate the value of '\(name)': \(error)")
         }
+    }
+
+    /// Fails when the value at a given point is nan, naming the first equation that produced it.
+    static func refuseNaN(_ result: PointEvaluation, _ forward: [StagedLine]) throws {
+        guard result.value.isNaN else { return }
+        let culprit = result.forward.firstIndex { $0.isNaN }.map { "'\(forward[$0].name) = \(forward[$0].expression)'" }
+        throw CLIError.input("the value is nan at this point" + (culprit.map { ": equation \($0) is the first to produce it (a domain error?)" } ?? ""))
     }
 
     /// The output's name as worksheets write it in `df/dx`: the program's output name, or `f`.

@@ -9,16 +9,26 @@ enum SymdiffCLI {
     static func main(arguments: [String], io: IO) -> Int32 {
         // Set once dispatch knows the subcommand, so a usage error can point at its help.
         var context = Context()
+        var status: ExitStatus
         do {
-            return try dispatch(arguments, io: io, context: &context).rawValue
+            status = try dispatch(arguments, io: io, context: &context)
         } catch let error as CLIError {
-            return report(error, context: context, io: io).rawValue
+            status = report(error, context: context, io: io)
         } catch {
             // Errors from ExprParse, Symbolic or Codegen that a command did not translate are
             // about what the input asked for, so they count as input problems.
             io.printError("error: \(error)")
-            return ExitStatus.inputProblem.rawValue
+            status = .inputProblem
         }
+        // Results that did not reach standard output are a failure even when the command
+        // succeeded; a command that already failed keeps its own status.
+        do {
+            try io.finishOutput()
+        } catch {
+            let failed = report(error, context: context, io: io)
+            if status == .success { status = failed }
+        }
+        return status.rawValue
     }
 
     /// What the catch site needs to know about how far dispatch got.

@@ -23,8 +23,11 @@ extension IO {
     /// An `IO` that reads `stdin` and the in-memory `files` and records everything written.
     ///
     /// Missing files fail with the same wording as `IO.standard`, so in-process and
-    /// end-to-end tests can share expectations.
-    static func capturing(stdin: [UInt8] = [], files: [String: [UInt8]] = [:]) -> (IO, CapturedIO) {
+    /// end-to-end tests can share expectations. With `stdoutFailure`, standard output behaves
+    /// like a full disk or closed descriptor: the text is still recorded, and `finishOutput`
+    /// reports the reason as `IO.standard` would.
+    static func capturing(stdin: [UInt8] = [], files: [String: [UInt8]] = [:],
+                          stdoutFailure: String? = nil) -> (IO, CapturedIO) {
         let captured = CapturedIO()
         let io = IO(
             writeOutput: { captured.append(stdout: $0) },
@@ -36,7 +39,12 @@ extension IO {
                 }
                 return Array(bytes.prefix(maxBytes))
             },
-            writeFile: { path, contents in captured.store(contents, at: path) }
+            writeFile: { path, contents in captured.store(contents, at: path) },
+            finishOutput: { () throws(CLIError) in
+                if let stdoutFailure, !captured.stdout.isEmpty {
+                    throw CLIError.input("cannot write to standard output: \(stdoutFailure)")
+                }
+            }
         )
         return (io, captured)
     }

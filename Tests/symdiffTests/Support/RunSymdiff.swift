@@ -7,7 +7,10 @@ let packageRoot = URL(fileURLWithPath: #filePath)
 
 /// The built `symdiff` executable. `swift test` builds every product, the executable included,
 /// before running tests (checked on Swift 6.3.1), so this exists after a plain `swift test`.
-let symdiffBinary = packageRoot.appendingPathComponent(".build/debug/symdiff")
+/// `SYMDIFF_BINARY=/path/to/symdiff` runs the end-to-end tests against another build, e.g. an
+/// older one to see that a regression test fails there.
+let symdiffBinary = ProcessInfo.processInfo.environment["SYMDIFF_BINARY"].map { URL(fileURLWithPath: $0) }
+    ?? packageRoot.appendingPathComponent(".build/debug/symdiff")
 
 /// Runs the built `symdiff` binary as a subprocess and returns what it wrote and its exit status.
 ///
@@ -17,7 +20,17 @@ let symdiffBinary = packageRoot.appendingPathComponent(".build/debug/symdiff")
 /// input is empty (`/dev/null`), so a test can never hang waiting for a terminal.
 ///
 /// A missing binary or failed launch is recorded as a test failure and returns status -1.
-func runSymdiff(_ args: [String], stdin: String? = nil,
+/// Where the child's standard output goes.
+enum ChildOutput {
+    /// Into a file the test reads back: `stdout` of the result.
+    case captured
+    /// Redirected by the shell as `>PATH`, e.g. `/dev/full`; `stdout` of the result is empty.
+    case redirected(to: String)
+    /// Closed, as the shell's `>&-` does; `stdout` of the result is empty.
+    case closed
+}
+
+func runSymdiff(_ args: [String], stdin: String? = nil, stdout: ChildOutput = .captured,
                 sourceLocation: SourceLocation = #_sourceLocation) -> (stdout: String, stderr: String, status: Int32) {
     guard FileManager.default.isExecutableFile(atPath: symdiffBinary.path) else {
         Issue.record("""
@@ -38,8 +51,18 @@ func runSymdiff(_ args: [String], stdin: String? = nil,
         try Data((stdin ?? "").utf8).write(to: inURL)
 
         let process = Process()
-        process.executableURL = symdiffBinary
-        process.arguments = args
+        switch stdout {
+        case .captured:
+            process.executableURL = symdiffBinary
+            process.arguments = args
+        case .redirected(let path):
+            // Foundation cannot close a child's descriptor, so the shell sets it up and execs.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \"$0\" \"$@\" >'\(path)'", symdiffBinary.path] + args
+        case .closed:
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \"$0\" \"$@\" >&-", symdiffBinary.path] + args
+        }
         let outHandle = try FileHandle(forWritingTo: outURL)
         let errHandle = try FileHandle(forWritingTo: errURL)
         let inHandle = stdin == nil ? FileHandle.nullDevice : try FileHandle(forReadingFrom: inURL)

@@ -17,11 +17,8 @@ extension EmitCommand {
         }
         let text = code.text.hasSuffix("\n") ? code.text : code.text + "\n"
         if let path = arguments.value("--output") {
-            do {
-                try io.writeFile(path, text)
-            } catch {
-                throw CLIError.input("cannot write '\(path)': \(error)")
-            }
+            // Its error already reads "cannot write 'PATH': reason".
+            try io.writeFile(path, text)
         } else {
             io.writeOutput(text)
         }

@@ -3,8 +3,8 @@ import Symbolic
 
 extension EvalCommand {
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        let gradient = try Pipeline.gradient(arguments, input, io)
-        let point = try Pipeline.point(arguments.value("--at") ?? "", for: gradient)
+        let (gradient, at) = try Pipeline.gradientAndPoint(arguments, input, io)
+        guard let point = at else { throw CLIError.usage("missing option '--at LIST' for 'eval'") }
         let result = gradient.evaluate(at: point)
         let staged = gradient.staged
         let dialect = InputLanguage(spaced: true)
@@ -14,10 +14,7 @@ extension EvalCommand {
             let line = forward.first { $0.equation == kink.equation }.map { "\($0.name) = \($0.expression)" } ?? kink.equation
             io.printError("warning: '\(line)' is exactly at a kink; using the convention \(kink.convention)")
         }
-        if result.value.isNaN {
-            let culprit = result.forward.firstIndex { $0.isNaN }.map { "'\(forward[$0].name) = \(forward[$0].expression)'" }
-            throw CLIError.input("the value is nan at this point" + (culprit.map { ": equation \($0) is the first to produce it (a domain error?)" } ?? ""))
-        }
+        try Pipeline.refuseNaN(result, forward)
         if result.value.isInfinite {
             let culprit = result.firstNonFinite.map { " (equation '\(forward[$0].name) = \(forward[$0].expression)' is the first infinite one)" } ?? ""
             io.printError("warning: the value is \(NumberText.format(result.value)) at this point\(culprit)")

@@ -6,9 +6,10 @@ enum EvalCommand: Subcommand {
         usage: "symdiff eval EXPR --at LIST [--format text|json] [--trace] [--step LR]",
         discussion: """
             Prints the value and every partial derivative at the point given by --at, whose values
-            may themselves be constant expressions such as pi/2. --trace adds the forward and
-            backward tables, one row per staged equation; --step LR adds the point after one
-            gradient-descent step, x - LR * df/dx.
+            may themselves be constant expressions such as pi/2. A name in --at that the
+            expression does not read is a variable with derivative 0 (a note says so). --trace
+            adds the forward and backward tables, one row per staged equation; --step LR adds the
+            point after one gradient-descent step, x - LR * df/dx.
             """,
         examples: [
             "symdiff eval '(x + y)z' --at x=1,y=3,z=2",

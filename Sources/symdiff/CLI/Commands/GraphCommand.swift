@@ -26,8 +26,7 @@ enum GraphCommand: Subcommand {
     }
 
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        let gradient = try Pipeline.gradient(arguments, input, io)
-        let point = try arguments.value("--at").map { try Pipeline.point($0, for: gradient) }
+        let (gradient, point) = try Pipeline.gradientAndPoint(arguments, input, io)
         let text = DOTGraph(gradient, at: point, backward: arguments.flag("--backward")).render()
         io.writeOutput(text.hasSuffix("\n") ? text : text + "\n")
     }

@@ -21,7 +21,9 @@ enum HelpText {
             "",
             "EXPRESSION INPUT:",
             "  Give EXPR as one quoted argument, read it from a file with -f FILE, or pass - to read",
-            "  standard input. Put '--' before an expression that starts with '-' and a letter.",
+            "  standard input. EXPR may start with '-', as in: symdiff eval '-log(p)' --at p=0.5",
+            "  After '--' the next argument is EXPR whatever it looks like: symdiff stats -- '-f'",
+            "  A LIST is one argument, comma-separated: --at x=1,y=pi/2 or --vars x,y,z",
             "",
             "EXAMPLES:",
         ]

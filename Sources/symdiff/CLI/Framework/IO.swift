@@ -4,7 +4,8 @@
 /// whole CLI can run in-process with captured output (tests build one with closures) and the
 /// promise "results on stdout, errors on stderr" has one place to be kept.
 struct IO: Sendable {
-    /// Writes text to standard output exactly as given.
+    /// Writes text to standard output exactly as given. A failed write is remembered for
+    /// `finishOutput` rather than thrown, so commands print without handling errors.
     var writeOutput: @Sendable (String) -> Void
     /// Writes text to standard error exactly as given.
     var writeError: @Sendable (String) -> Void
@@ -15,6 +16,11 @@ struct IO: Sendable {
     var readFile: @Sendable (_ path: String, _ maxBytes: Int) throws -> [UInt8]
     /// Creates or replaces a file, for `emit -o FILE`. Throws `CLIError.input` with the reason.
     var writeFile: @Sendable (_ path: String, _ contents: String) throws -> Void
+    /// Called once, by `SymdiffCLI.main`, after the command: throws
+    /// `CLIError.input("cannot write to standard output: reason")` if any write to standard
+    /// output failed (a full disk, a closed descriptor), so results that never arrived cannot
+    /// end in exit status 0.
+    var finishOutput: @Sendable () throws(CLIError) -> Void
 
     /// Writes one line of results to standard output.
     func print(_ line: String) {
@@ -30,7 +36,7 @@ struct IO: Sendable {
 extension IO {
     /// The process's real descriptors 0, 1 and 2 and the file system.
     static let standard = IO(
-        writeOutput: { POSIXFiles.writeAll($0, to: 1) },
+        writeOutput: { standardOutput.write($0) },
         writeError: { POSIXFiles.writeAll($0, to: 2) },
         readStandardInput: { maxBytes in
             try POSIXFiles.attempt("cannot read standard input") { () throws(POSIXFiles.Failure) in
@@ -46,6 +52,14 @@ extension IO {
             try POSIXFiles.attempt("cannot write '\(path)'") { () throws(POSIXFiles.Failure) in
                 try POSIXFiles.writeFile(contents, toPath: path)
             }
+        },
+        finishOutput: { () throws(CLIError) in
+            if let failure = standardOutput.failure {
+                throw CLIError.input("cannot write to standard output: \(failure.reason)")
+            }
         }
     )
+
+    /// Descriptor 1, remembering its first failed write.
+    private static let standardOutput = POSIXFiles.CheckedOutput(descriptor: 1)
 }

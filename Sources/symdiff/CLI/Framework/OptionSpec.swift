@@ -30,6 +30,10 @@ struct OptionSpec: Sendable, Hashable {
 
     var takesValue: Bool { valueName != nil }
 
+    /// Whether the value is a comma-separated list (`--at x=1,y=2`, `--vars x,y`): the `LIST`
+    /// placeholder in help says so, and a value split by spaces gets a message that shows the commas.
+    var isCommaList: Bool { valueName == "LIST" }
+
     /// Every spelling that selects this option, canonical first.
     var spellings: [String] { [long] + synonyms + (short.map { [$0] } ?? []) }
 

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -55,14 +56,48 @@ enum POSIXFiles {
     static func writeFile(_ text: String, toPath path: String) throws(Failure) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw Failure(code: errno) }
-        defer { close(descriptor) }
-        try writeBytes(Array(text.utf8), to: descriptor)
+        do {
+            try writeBytes(Array(text.utf8), to: descriptor)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        // Some file systems report a failed write only when the file is closed.
+        guard close(descriptor) == 0 else { throw Failure(code: errno) }
     }
 
-    /// Writes text to a descriptor, ignoring failure: there is nowhere left to report a failed
-    /// write to stdout or stderr (e.g. a closed pipe), and the exit status still tells.
+    /// Writes text to a descriptor, ignoring failure: for standard error there is nowhere left
+    /// to report a failed write. Standard output uses `CheckedOutput` instead.
     static func writeAll(_ text: String, to descriptor: Int32) {
         try? writeBytes(Array(text.utf8), to: descriptor)
+    }
+
+    /// A descriptor whose first failed write is kept, to be reported once at exit.
+    ///
+    /// Writes are not buffered, so results and diagnostics interleave on a terminal in the order
+    /// they were made; after a failure later writes are skipped, since they would fail too.
+    final class CheckedOutput: @unchecked Sendable {
+        private let descriptor: Int32
+        private let lock = NSLock()
+        private var firstFailure: Failure?
+
+        init(descriptor: Int32) {
+            self.descriptor = descriptor
+        }
+
+        /// The first write that failed, if any.
+        var failure: Failure? { lock.withLock { firstFailure } }
+
+        func write(_ text: String) {
+            lock.withLock {
+                guard firstFailure == nil else { return }
+                do throws(Failure) {
+                    try POSIXFiles.writeBytes(Array(text.utf8), to: descriptor)
+                } catch {
+                    firstFailure = error
+                }
+            }
+        }
     }
 
     private static func writeBytes(_ bytes: [UInt8], to descriptor: Int32) throws(Failure) {
