@@ -120,6 +120,25 @@ struct PathologicalTests {
         #expect(diagnosticIDs(products, nodeLimit: 1198) == ["program-too-large"])
     }
 
+    @Test("random layout, control characters and long lines: renderings stay short and well-formed",
+          arguments: 0..<20 as Range<UInt64>)
+    func garbageRendering(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        let pieces = ["x", "y = ", "e = ", "+", "-", "*", "^", "\n", "\n  + ", "\n  - ", "\r\n", "\u{2028}", "\u{1B}",
+                      "\u{0}", "\u{FEFF}", "\t", "é", "×", "2", "(", ")", "; ", "# c\n", String(repeating: "x+", count: 80)]
+        let source = String((0..<300).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined())
+        for diagnostic in Parser.parse(source).diagnostics {
+            let lines = diagnostic.render(source: source).split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count >= 3)
+            // 120 columns at most, an escape such as `\u{FEFF}` taking 8, and two `...`.
+            #expect(lines[1].count <= 8 * Diagnostic.maxShownColumns + 6, "\(lines[1])")
+            #expect(!lines[1].unicodeScalars.contains { $0.properties.generalCategory == .control })
+            #expect(lines[2].hasSuffix("^") || lines[2].hasSuffix("~"))
+            // (Trailing spaces are trimmed from the line, so the caret may stand past its end.)
+            #expect(lines[2].count <= 8 * Diagnostic.maxShownColumns + 7, "\(diagnostic.render(source: source))")
+        }
+    }
+
     @Test("random garbage never crashes", arguments: 0..<20 as Range<UInt64>)
     func garbage(seed: UInt64) {
         var random = SplitMix64(seed: seed)
