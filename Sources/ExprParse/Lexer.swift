@@ -21,7 +21,6 @@ struct Lexer {
     private(set) var sizeLimitRange: SourceRange?
     /// False while only counting (see `tokenize`).
     private var keepsTokens = true
-    private var lastTokenRange: SourceRange?
 
     init(_ source: String, diagnosticLimit: Int, nodeLimit: Int) {
         characters = Array(source)
@@ -56,7 +55,6 @@ struct Lexer {
         diagnostics = DiagnosticLog(limit: diagnostics.limit)
         nodesAtLeast = 0
         keepsTokens = true
-        lastTokenRange = nil
     }
 
     private var location: SourceLocation { SourceLocation(line: line, column: column, offset: index) }
@@ -84,11 +82,7 @@ struct Lexer {
         // A UTF-8 byte-order mark, as some editors write, is not part of the text: skip it
         // without counting a column.
         if peek() == "\u{FEFF}" { index += 1 }
-        while let character = peek() {
-            if nodesAtLeast > nodeLimit, let lastTokenRange {
-                sizeLimitRange = lastTokenRange
-                break
-            }
+        while sizeLimitRange == nil, let character = peek() {
             let start = location
             guard let ascii = character.asciiValue else {
                 if character.isNewline {
@@ -135,7 +129,7 @@ struct Lexer {
         case .equals: nodesAtLeast -= 1
         case .leftParen, .rightParen, .comma, .semicolon, .newline, .end: break
         }
-        lastTokenRange = token.range
+        if nodesAtLeast > nodeLimit, sizeLimitRange == nil { sizeLimitRange = token.range }
         if keepsTokens { tokens.append(token) }
     }
 
@@ -157,7 +151,7 @@ struct Lexer {
             advance()
         }
         append(Token(kind: .identifier, text: String(decoding: text, as: UTF8.self),
-                            range: SourceRange(start: start, end: location)))
+                     range: SourceRange(start: start, end: location)))
     }
 
     private mutating func lexPunctuation(_ ascii: UInt8, from start: SourceLocation) {
