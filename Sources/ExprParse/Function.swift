@@ -60,6 +60,14 @@ public enum NamedConstant: String, CaseIterable, Hashable, Sendable {
 
     public var name: String { rawValue }
 
+    /// What the constant is, for messages: "e (Euler's number, 2.71828...)".
+    public var meaning: String {
+        switch self {
+        case .pi: return "pi (π, 3.14159...)"
+        case .e: return "e (Euler's number, 2.71828...)"
+        }
+    }
+
     /// The nearest Double.
     public var value: Double {
         switch self {

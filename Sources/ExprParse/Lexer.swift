@@ -1,9 +1,10 @@
 /// Turns source text into tokens, reporting characters and numbers it cannot accept.
 ///
 /// Positions count `Character`s (grapheme clusters), so columns match what a reader sees and a
-/// caret drawn under `×` or after `θ` stays aligned. The lexer never stops early: an unknown
-/// character is reported and skipped, or replaced by the token it evidently stands for (`×` by
-/// `*`), so the parser can still report the problems that follow.
+/// caret drawn under `×` or after `θ` stays aligned. The lexer does not stop at a bad character:
+/// an unknown character is reported and skipped, or replaced by the token it evidently stands
+/// for (`×` by `*`), so the parser can still report the problems that follow. It stops only at
+/// the program size limit (`Parser.maxNodes`).
 struct Lexer {
     private let characters: [Character]
     private var index = 0
@@ -13,17 +14,47 @@ struct Lexer {
     private(set) var diagnostics: DiagnosticLog
     /// Characters examined; part of `ParseResult.work`.
     private(set) var work = 0
+    /// Syntax-tree nodes the tokens so far will at least make (see `append(_:)`).
+    private var nodesAtLeast = 0
+    private let nodeLimit: Int
+    /// Where the input was found to exceed `nodeLimit`; lexing stopped there.
+    private(set) var sizeLimitRange: SourceRange?
+    /// False while only counting (see `tokenize`).
+    private var keepsTokens = true
 
-    init(_ source: String, diagnosticLimit: Int) {
+    init(_ source: String, diagnosticLimit: Int, nodeLimit: Int) {
         characters = Array(source)
         diagnostics = DiagnosticLog(limit: diagnosticLimit)
+        self.nodeLimit = nodeLimit
     }
 
-    /// Tokenizes the whole source; the result always ends with an `.end` token.
-    static func tokenize(_ source: String, diagnosticLimit: Int) -> Lexer {
-        var lexer = Lexer(source, diagnosticLimit: diagnosticLimit)
+    /// Tokenizes the source; the result always ends with an `.end` token. Lexing stops early,
+    /// setting `sizeLimitRange`, once the tokens must make more than `nodeLimit` nodes, so an
+    /// oversize program is refused after a bounded amount of work.
+    static func tokenize(_ source: String, diagnosticLimit: Int, nodeLimit: Int) -> Lexer {
+        var lexer = Lexer(source, diagnosticLimit: diagnosticLimit, nodeLimit: nodeLimit)
+        // Nearly every counted token takes at least one character, so only an input longer than
+        // the limit can pass it. Such an input is first counted without keeping tokens: one far
+        // over the limit then costs no token storage (15 MB: 0.9 GB and 2.6 s without this).
+        if lexer.characters.count > nodeLimit {
+            lexer.keepsTokens = false
+            lexer.run()
+            if lexer.sizeLimitRange != nil { return lexer }
+            lexer.restart()
+        }
         lexer.run()
         return lexer
+    }
+
+    /// Back to the start, keeping `work`, for the pass that keeps tokens.
+    private mutating func restart() {
+        index = 0
+        line = 1
+        column = 1
+        tokens = []
+        diagnostics = DiagnosticLog(limit: diagnostics.limit)
+        nodesAtLeast = 0
+        keepsTokens = true
     }
 
     private var location: SourceLocation { SourceLocation(line: line, column: column, offset: index) }
@@ -48,7 +79,10 @@ struct Lexer {
     /// ASCII, and that path avoids Unicode property lookups (a 1 MB input is a million
     /// characters). Only other characters pay for the general checks.
     private mutating func run() {
-        while let character = peek() {
+        // A UTF-8 byte-order mark, as some editors write, is not part of the text: skip it
+        // without counting a column.
+        if peek() == "\u{FEFF}" { index += 1 }
+        while sizeLimitRange == nil, let character = peek() {
             let start = location
             guard let ascii = character.asciiValue else {
                 if character.isNewline {
@@ -86,11 +120,24 @@ struct Lexer {
         tokens.append(Token(kind: .end, text: "", range: SourceRange(start: location, end: location)))
     }
 
+    /// Appends a token and counts the nodes it will make. A number, a name and an operator each
+    /// make one node, except the name before `=`, which makes none: so this count never exceeds
+    /// the nodes of a valid program (implicit products and error recovery only add more).
+    private mutating func append(_ token: Token) {
+        switch token.kind {
+        case .number, .identifier, .plus, .minus, .star, .slash, .caret, .starStar: nodesAtLeast += 1
+        case .equals: nodesAtLeast -= 1
+        case .leftParen, .rightParen, .comma, .semicolon, .newline, .end: break
+        }
+        if nodesAtLeast > nodeLimit, sizeLimitRange == nil { sizeLimitRange = token.range }
+        if keepsTokens { tokens.append(token) }
+    }
+
     private mutating func lexNewline(from start: SourceLocation) {
         advance()
         // Blank lines and comment lines say nothing more than one line break does.
         if let last = tokens.last, last.kind != .newline {
-            tokens.append(Token(kind: .newline, text: "\n", range: SourceRange(start: start, end: location)))
+            append(Token(kind: .newline, text: "\n", range: SourceRange(start: start, end: location)))
         }
     }
 
@@ -103,8 +150,8 @@ struct Lexer {
             text.append(next)
             advance()
         }
-        tokens.append(Token(kind: .identifier, text: String(decoding: text, as: UTF8.self),
-                            range: SourceRange(start: start, end: location)))
+        append(Token(kind: .identifier, text: String(decoding: text, as: UTF8.self),
+                     range: SourceRange(start: start, end: location)))
     }
 
     private mutating func lexPunctuation(_ ascii: UInt8, from start: SourceLocation) {
@@ -112,9 +159,9 @@ struct Lexer {
         advance()
         if kind == .star, peek() == "*" {
             advance()
-            tokens.append(Token(kind: .starStar, text: "**", range: SourceRange(start: start, end: location)))
+            append(Token(kind: .starStar, text: "**", range: SourceRange(start: start, end: location)))
         } else {
-            tokens.append(Token(kind: kind, text: text, range: SourceRange(start: start, end: location)))
+            append(Token(kind: kind, text: text, range: SourceRange(start: start, end: location)))
         }
     }
 
@@ -165,8 +212,9 @@ struct Lexer {
         }
         // Every character of a number is ASCII; see lexIdentifier for why the text is built from bytes.
         let text = String(decoding: characters[start.offset..<index].compactMap(\.asciiValue), as: UTF8.self)
-        tokens.append(Token(kind: .number, text: text, range: SourceRange(start: start, end: location)))
-        if let token = tokens.last, let value = Double(token.text), !value.isFinite {
+        let token = Token(kind: .number, text: text, range: SourceRange(start: start, end: location))
+        append(token)
+        if let value = Double(token.text), !value.isFinite {
             diagnostics.report(.error, id: "number-out-of-range", "number out of range",
                                at: token.range, notes: ["note: the largest number is about 1.8e308"])
         }
@@ -177,10 +225,10 @@ struct Lexer {
     private mutating func lexUnexpected(_ character: Character, from start: SourceLocation) {
         let range = SourceRange(start: start, end: location)
         let hint = CharacterHint.for(character)
-        diagnostics.report(.error, id: "unexpected-character", "unexpected character '\(character)'",
+        diagnostics.report(.error, id: "unexpected-character", "unexpected character '\(character.displayed)'",
                            at: range, notes: hint.map { ["note: \($0.advice)"] } ?? [])
         for (kind, text) in hint?.replacement ?? [] {
-            tokens.append(Token(kind: kind, text: text, range: range))
+            append(Token(kind: kind, text: text, range: range))
         }
     }
 }

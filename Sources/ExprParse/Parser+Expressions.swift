@@ -107,7 +107,7 @@ extension Parser.Session {
                     startNextArgument(at: token)
                     advance()
                     expectingOperand = true
-                case .newline where continuesOverLineBreak(insideGroup: openGroups > 0):
+                case .newline where continuesOverLineBreak(insideGroup: openGroups > 0) || nextLineContinues:
                     advance()
                 default:
                     break loop

@@ -25,6 +25,13 @@ extension Parser.Session {
         insideGroup && !startsAssignment(at: position + 1)
     }
 
+    /// True at a line break when the next line starts with a token that cannot (or would
+    /// pointlessly) start a statement, such as `*` or `+`: that line continues this statement.
+    /// Blank and comment lines in between are already folded into the one line-break token.
+    var nextLineContinues: Bool {
+        current.kind == .newline && peek().kind.lineStart == .continuesStatement
+    }
+
     /// Whether `name =` starts at token `index`: only a statement can begin that way.
     func startsAssignment(at index: Int) -> Bool {
         index + 1 < tokens.count && tokens[index].kind == .identifier && tokens[index + 1].kind == .equals
@@ -90,15 +97,15 @@ extension Parser.Session {
     }
 
     /// After `nesting-too-deep`: skips to the end of the statement (a `;`, a line break outside
-    /// the parentheses still open, or one before `name =`) and stands one error node in for the
-    /// expression.
+    /// the parentheses still open and not before a continuation line, or one before `name =`)
+    /// and stands one error node in for the expression.
     mutating func abandonExpression(from start: SourceLocation) -> Operand {
         var balance = openGroups
         var end = start
         scan: while true {
             switch current.kind {
             case .end, .semicolon: break scan
-            case .newline where balance == 0 || startsAssignment(at: position + 1): break scan
+            case .newline where (balance == 0 && !nextLineContinues) || startsAssignment(at: position + 1): break scan
             case .leftParen: balance += 1
             case .rightParen: balance = max(0, balance - 1)
             default: break

@@ -4,18 +4,32 @@ extension Parser.Session {
     /// Parses every statement, then checks names across statements.
     mutating func parseProgram() {
         var firstNodes: [Int] = []
+        // Statements followed by a line that starts with `-` (see `TokenKind.LineStart`), with
+        // that `-`: if their value goes unread, the warning suggests the line was meant to continue.
+        var followedByMinusLine: [Int: Token] = [:]
         while !shouldStop {
-            skipSeparators()
+            let sawSemicolon = skipSeparators()
             if current.kind == .end { break }
+            if current.kind.lineStart == .mayContinue, !statements.isEmpty, !sawSemicolon {
+                followedByMinusLine[statements.count - 1] = current
+            }
             firstNodes.append(nodes.count)
             parseStatement()
         }
+        // A program cut off at the size limit is refused as a whole; checking it is wasted work.
+        guard sizeLimitRange == nil else { return }
         checkUsesBeforeAssignment(firstNodes: firstNodes)
-        warnAboutUnusedExpressions()
+        warnAboutUnusedValues(followedByMinusLine: followedByMinusLine)
     }
 
-    private mutating func skipSeparators() {
-        while current.kind == .newline || current.kind == .semicolon { advance() }
+    /// Skips `;` and line breaks; returns whether a `;` was among them.
+    private mutating func skipSeparators() -> Bool {
+        var sawSemicolon = false
+        while current.kind == .newline || current.kind == .semicolon {
+            if current.kind == .semicolon { sawSemicolon = true }
+            advance()
+        }
+        return sawSemicolon
     }
 
     private mutating func parseStatement() {
@@ -54,8 +68,11 @@ extension Parser.Session {
 
     /// Rejects assignments to reserved names and second assignments; remembers the first.
     private mutating func recordAssignment(of name: String, at range: SourceRange) {
-        if NamedConstant(rawValue: name) != nil {
-            report(id: "assign-to-constant", "cannot assign to '\(name)': it is a constant", at: range)
+        if let constant = NamedConstant(rawValue: name) {
+            report(id: "assign-to-constant", "cannot assign to '\(name)': it is the constant \(constant.meaning)",
+                   at: range,
+                   notes: ["note: '\(name)' is reserved; use another name, such as '\(unusedName(like: name))', "
+                           + "here and where the value is read"])
         } else if Function.named(name) != nil {
             report(id: "assign-to-function", "cannot assign to '\(name)': it is a function", at: range)
         } else if let first = assignments[name] {
@@ -83,13 +100,49 @@ extension Parser.Session {
         }
     }
 
-    /// Only the last statement is the output, so an earlier bare expression is computed for
-    /// nothing; that is legal but almost always a mistake (a forgotten `name =`).
-    private mutating func warnAboutUnusedExpressions() {
-        for statement in statements.dropLast() where statement.name == nil {
+    /// `name` followed by the first of 1, 2, 3, ... that makes a name the program does not use
+    /// (`e1` for `e`), to suggest instead of a reserved name.
+    private mutating func unusedName(like name: String) -> String {
+        if usedNames == nil {
+            usedNames = Set(tokens.lazy.filter { $0.kind == .identifier }.map(\.text))
+        }
+        var suffix = 1
+        while usedNames?.contains("\(name)\(suffix)") == true || Function.named("\(name)\(suffix)") != nil {
+            suffix += 1
+        }
+        return "\(name)\(suffix)"
+    }
+
+    /// Only the last statement is the output, so an earlier statement whose value nothing reads
+    /// is computed for nothing: legal, but almost always a mistake (a forgotten `name =`, a
+    /// misspelt name, or a line meant to continue the one before). Warnings, not errors.
+    private mutating func warnAboutUnusedValues(followedByMinusLine: [Int: Token]) {
+        // After a parse error the reads a recovery skipped are unknown; do not guess.
+        let checkAssignments = !diagnostics.diagnostics.contains { $0.severity == .error }
+        var unread = Set(checkAssignments ? statements.dropLast().compactMap(\.name) : [])
+        if !unread.isEmpty {
+            for node in nodes {
+                if case .variable(let name) = node.kind { unread.remove(name) }
+            }
+            work += nodes.count
+        }
+        for (index, statement) in statements.enumerated().dropLast() {
             if case .error = nodes[statement.value.index].kind { continue }
-            report(.warning, id: "unused-expression", "expression result is unused", at: statement.range,
-                   notes: ["note: only the last statement is the output; name this one, as in 'y = ...'"])
+            var notes: [String] = []
+            if let minus = followedByMinusLine[index] {
+                notes.append("note: line \(minus.range.start.line) starts with '-', so it is a new statement; to "
+                             + "continue this one, end this line with the '-' or wrap the expression in parentheses")
+            }
+            if let name = statement.name {
+                guard unread.contains(name) else { continue }
+                report(.warning, id: "unused-assignment", "'\(name)' is assigned but never used",
+                       at: statement.range, notes: notes)
+            } else {
+                report(.warning, id: "unused-expression", "expression result is unused", at: statement.range,
+                       notes: notes.isEmpty
+                           ? ["note: only the last statement is the output; name this one, as in 'y = ...'"]
+                           : notes)
+            }
         }
     }
 }

@@ -16,13 +16,35 @@ public enum Parser {
     /// Parsing stops after this many diagnostics (one more says that it stopped).
     public static let maxDiagnostics = 50
 
+    /// The most syntax-tree nodes a program may have, the same as Symbolic's
+    /// `Limits.maxProgramNodes` (a larger program could not be differentiated within its graph
+    /// limit). The lexer counts as it goes and stops at the limit, so an oversize input is
+    /// refused (`program-too-large`) before the parser builds anything.
+    public static let maxNodes = 5_000_000
+
     /// Parses a program: statements separated by `;` or line breaks, the last one being the
     /// output. A single expression is a program of one statement.
     public static func parse(_ source: String) -> ParseResult {
-        let lexer = Lexer.tokenize(source, diagnosticLimit: maxDiagnostics)
-        var session = Session(tokens: lexer.tokens, diagnosticLimit: maxDiagnostics)
-        session.parseProgram()
+        parse(source, nodeLimit: maxNodes)
+    }
+
+    /// `parse` with another node limit, so tests can reach it with small inputs.
+    static func parse(_ source: String, nodeLimit: Int) -> ParseResult {
+        let lexer = Lexer.tokenize(source, diagnosticLimit: maxDiagnostics, nodeLimit: nodeLimit)
+        var session = Session(tokens: lexer.tokens, diagnosticLimit: maxDiagnostics, nodeLimit: nodeLimit)
+        if let range = lexer.sizeLimitRange {
+            session.sizeLimitRange = range
+        } else {
+            session.parseProgram()
+        }
         return session.result(lexer: lexer)
+    }
+
+    /// `program-too-large`, at the token where the count passed `limit`.
+    static func tooLarge(at range: SourceRange, limit: Int) -> Diagnostic {
+        Diagnostic(.error, id: "program-too-large",
+                   "the program is too large: more than \(limit) operations (the limit is \(limit))", at: range,
+                   notes: ["note: symdiff stopped reading here"])
     }
 }
 
@@ -45,10 +67,16 @@ extension Parser {
         var operands: [Operand] = []
         var openGroups = 0
         var nestingExceeded = false
+        /// Every identifier of the input, collected when a suggestion needs an unused name.
+        var usedNames: Set<String>?
+        let nodeLimit: Int
+        /// Set once the program has more than `nodeLimit` nodes; parsing stops there.
+        var sizeLimitRange: SourceRange?
 
-        init(tokens: [Token], diagnosticLimit: Int) {
+        init(tokens: [Token], diagnosticLimit: Int, nodeLimit: Int) {
             self.tokens = tokens
             diagnostics = DiagnosticLog(limit: diagnosticLimit)
+            self.nodeLimit = nodeLimit
         }
 
         var current: Token { tokens[position] }
@@ -66,12 +94,14 @@ extension Parser {
             work += 1
         }
 
-        /// True when parsing should stop because the diagnostic log is full.
-        var shouldStop: Bool { diagnostics.isFull }
+        /// True when parsing should stop: the diagnostic log is full or the program too large.
+        var shouldStop: Bool { diagnostics.isFull || sizeLimitRange != nil }
 
         mutating func add(_ kind: ASTNodeKind, at range: SourceRange) -> ASTNodeID {
             nodes.append(ASTNode(kind: kind, range: range))
             work += 1
+            // The lexer's count leaves out implicit products, so the limit is checked here too.
+            if nodes.count > nodeLimit, sizeLimitRange == nil { sizeLimitRange = range }
             return ASTNodeID(nodes.count - 1)
         }
 
@@ -87,7 +117,7 @@ extension Parser {
             all = all.enumerated()
                 .sorted { ($0.element.range.start.offset, $0.offset) < ($1.element.range.start.offset, $1.offset) }
                 .map(\.element)
-            if statements.isEmpty, all.isEmpty {
+            if statements.isEmpty, all.isEmpty, sizeLimitRange == nil {
                 let start = SourceLocation(line: 1, column: 1, offset: 0)
                 all.append(Diagnostic(.error, id: "empty-input", "empty input: expected an expression",
                                       at: SourceRange(start: start, end: start)))
@@ -97,6 +127,7 @@ extension Parser {
                 all = Array(all.prefix(Parser.maxDiagnostics))
                 all.append(Diagnostic(.error, id: "too-many-errors", "too many errors; stopping here", at: last.range))
             }
+            if let range = sizeLimitRange { all.append(Parser.tooLarge(at: range, limit: nodeLimit)) }
             return ParseResult(program: Program(nodes: nodes, statements: statements), diagnostics: all,
                                work: lexer.work + work)
         }

@@ -2,13 +2,21 @@
 /// tree the same: `parse(printed())` gives a structurally equal program. grammar.md describes
 /// the style; tests hold the goldens.
 extension Program {
-    /// The whole program, one statement per line (`name = expr` or a bare expression).
+    /// The whole program, one statement per line (`name = expr` or a bare expression). A bare
+    /// statement after the first that would start with unary `+` is parenthesized, since a
+    /// line starting with `+` continues the line before (grammar.md section 2).
     public func printed() -> String {
         var printer = ExpressionPrinter(program: self, style: .minimal)
         for (index, statement) in statements.enumerated() {
             if index > 0 { printer.output += "\n" }
             if let name = statement.name { printer.output += name + " = " }
+            let mark = printer.output.utf8.count
             printer.write(statement.value)
+            let start = printer.output.utf8.index(printer.output.startIndex, offsetBy: mark)
+            if index > 0, statement.name == nil, printer.output[start...].first == "+" {
+                printer.output.insert("(", at: start)
+                printer.output += ")"
+            }
         }
         return printer.output
     }

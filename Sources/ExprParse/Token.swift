@@ -9,6 +9,29 @@ enum TokenKind: Equatable, Sendable {
     case newline
     /// Always the last token, so the parser can look at `tokens[position]` without bounds checks.
     case end
+
+    /// What a line whose first token is this one means for the statement on the line before.
+    enum LineStart {
+        /// The line continues the previous statement: no statement can start with this token
+        /// (`*`, `/`, `^`), or starting one with it would be pointless (unary `+`).
+        case continuesStatement
+        /// The line starts a new statement, which may well have been meant as a continuation
+        /// (`-`: a statement may be a negated expression, such as a loss `-ln(p)`). If the value
+        /// of the previous statement then goes unread, its warning says so.
+        case mayContinue
+        case startsStatement
+    }
+
+    /// The continuation rule of grammar.md section 2, one entry per token. (The tensor work's
+    /// `@` will be one more `.continuesStatement` entry.)
+    var lineStart: LineStart {
+        switch self {
+        case .plus, .star, .slash, .caret, .starStar: return .continuesStatement
+        case .minus: return .mayContinue
+        case .number, .identifier, .leftParen, .rightParen, .comma, .equals, .semicolon, .newline, .end:
+            return .startsStatement
+        }
+    }
 }
 
 /// One token: its kind, its spelling as written, and where it was written.

@@ -162,7 +162,12 @@ struct DiagnosticTests {
 
     @Test("names: reserved, assigned twice, used before assignment")
     func names() {
-        #expect(rendered("pi = 3") == "input:1:1: error: cannot assign to 'pi': it is a constant\npi = 3\n^~")
+        #expect(rendered("pi = 3") == """
+            input:1:1: error: cannot assign to 'pi': it is the constant pi (π, 3.14159...)
+            pi = 3
+            ^~
+            note: 'pi' is reserved; use another name, such as 'pi1', here and where the value is read
+            """)
         #expect(rendered("sin = 2") == "input:1:1: error: cannot assign to 'sin': it is a function\nsin = 2\n^~~")
         #expect(rendered("x = 1\nx = 2") == """
             input:2:1: error: 'x' is assigned twice
@@ -182,6 +187,21 @@ struct DiagnosticTests {
             sin + 1
             ^~~
             """)
+    }
+
+    @Test("the TA's staging written as a program: 'e' is Euler's number, and the note offers a free name")
+    func reservedStageName() {
+        let source = "a = ln(x); b = sqrt(y); c = sigmoid(b); d = a*c; e = x + y; g = e^2; h = sigmoid(g); f = d/h"
+        #expect(rendered(source) == """
+            input:1:50: error: cannot assign to 'e': it is the constant e (Euler's number, 2.71828...)
+            a = ln(x); b = sqrt(y); c = sigmoid(b); d = a*c; e = x + y; g = e^2; h = sigmoid(g); f = d/h
+                                                             ^
+            note: 'e' is reserved; use another name, such as 'e1', here and where the value is read
+            """)
+        // The suggestion is a name the program does not use.
+        let taken = Parser.parse("e1 = x; e = e1 + 1; e2 = e; e2").diagnostics
+        #expect(taken.map(\.id) == ["assign-to-constant"])
+        #expect(taken.first?.notes == ["note: 'e' is reserved; use another name, such as 'e3', here and where the value is read"])
     }
 
     @Test("an unused bare expression is a warning, not an error")
@@ -246,6 +266,79 @@ struct DiagnosticTests {
         #expect(diagnostic.render(source: "a (bc\nd)", fileName: "f.sd") == "f.sd:1:3: error: spans lines\na (bc\n  ^~~")
         let atEnd = Diagnostic(.warning, id: "test", "at end", at: SourceRange(start: end, end: end))
         #expect(atEnd.render(source: "a (bc\nd)") == "input:2:2: warning: at end\nd)\n ^")
+    }
+
+    @Test("a long line is shown as a window around the range, '...' marking what is left out")
+    func longLineWindow() {
+        // Range near the end of a 207-column line: the last 120 columns, cut on the left.
+        let end = String(repeating: "x+", count: 100) + "x + y×z"
+        #expect(rendered(end) == """
+            input:1:206: error: unexpected character '×'
+            ...\(end.dropFirst(87))
+            \(String(repeating: " ", count: 3 + 206 - 88))^
+            note: write '*' to multiply
+            """)
+        // Range in the middle: 40 columns before it, 120 in all, cut on both sides.
+        let middle = String(repeating: "x+", count: 100) + "y×z+" + String(repeating: "x+", count: 100) + "x"
+        #expect(rendered(middle) == """
+            input:1:202: error: unexpected character '×'
+            ...\(middle.dropFirst(161).prefix(120))...
+            \(String(repeating: " ", count: 43))^
+            note: write '*' to multiply
+            """)
+        // A range running past the window is underlined to its edge.
+        let long = "a = 1; " + String(repeating: "x + ", count: 100) + "x; a"
+        let lines = rendered(long).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "input:1:8: warning: expression result is unused")
+        #expect(lines[1] == "a = 1; " + String(repeating: "x + ", count: 28) + "x...")
+        #expect(lines[2] == "       ^" + String(repeating: "~", count: 112))
+    }
+
+    @Test("a bad character at the end of a 1 MB line gives a short diagnostic, caret aligned")
+    func megabyteLine() {
+        let source = String(repeating: "x+", count: 500_000) + "x + y×z"
+        let text = rendered(source)
+        #expect(text.utf8.count < 400)
+        let lines = text.split(separator: "\n").map(Array.init)
+        #expect(lines.count == 4)
+        #expect(lines[1].count == 123)
+        #expect(lines[2].count == 122 && lines[2].last == "^")
+        #expect(lines[1][121] == "×")
+    }
+
+    @Test("control characters are escaped in the message and the echoed line")
+    func controlCharacters() {
+        #expect(rendered("x + \u{1B}[31m") == """
+            input:1:5: error: unexpected character '\\u{1B}'
+            x + \\u{1B}[31m
+                ^~~~~~
+
+            input:1:6: error: unexpected character '['
+            x + \\u{1B}[31m
+                      ^
+            """)
+        #expect(rendered("x\u{0}") == """
+            input:1:2: error: unexpected character '\\u{0}'
+            x\\u{0}
+             ^~~~~
+            """)
+        // A right-to-left override would reorder the echoed text: shown as its code point.
+        #expect(Parser.parse("x\u{202E}").diagnostics.first?.message == "unexpected character '\\u{202E}'")
+    }
+
+    @Test("a UTF-8 byte-order mark at the start is skipped, and columns do not count it")
+    func byteOrderMark() {
+        let result = Parser.parse("\u{FEFF}x^2 + 1")
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.program.printed() == "x^2 + 1")
+        #expect(rendered("\u{FEFF}x + sigmod(x)") == """
+            input:1:5: error: unknown function 'sigmod'; did you mean 'sigmoid'?
+            x + sigmod(x)
+                ^~~~~~
+            note: to multiply, write 'sigmod*(...)'
+            """)
+        // Anywhere else it is an unexpected (and invisible, so escaped) character.
+        #expect(rendered("x\u{FEFF}") == "input:1:2: error: unexpected character '\\u{FEFF}'\nx\\u{FEFF}\n ^~~~~~~~")
     }
 
     @Test("too many errors stops with a final diagnostic")

@@ -89,6 +89,56 @@ struct PathologicalTests {
         #expect(large >= 9 * small, "work \(small) -> \(large)")
     }
 
+    @Test("the node limit is Symbolic's program limit")
+    func nodeLimitValue() {
+        #expect(Parser.maxNodes == 5_000_000)
+    }
+
+    @Test("a program over the node limit is refused while lexing, after bounded work")
+    func oversizeRefusedEarly() {
+        let source = String(repeating: "x+", count: 1_000_000) + "x"
+        let result = Parser.parse(source, nodeLimit: 1000)
+        #expect(result.diagnostics.map(\.id) == ["program-too-large"])
+        #expect(result.diagnostics.first?.message
+                == "the program is too large: more than 1000 operations (the limit is 1000)")
+        // At the 1,001st counted token, the `x` in column 1001.
+        #expect(result.diagnostics.first?.range.start.column == 1001)
+        #expect(result.hasErrors)
+        // Lexing stopped at the limit: the work is a few times the limit, not the input size.
+        #expect(result.work < 10_000, "work \(result.work)")
+        #expect(result.program.nodes.isEmpty)
+    }
+
+    @Test("the limit counts nodes exactly: names before '=' make none, implicit products do")
+    func nodeLimitIsExact() {
+        let program = "a = x + y; b = a*2"  // x, y, +, a, 2, *
+        #expect(Parser.parse(program, nodeLimit: 6).diagnostics.isEmpty)
+        #expect(diagnosticIDs(program, nodeLimit: 5) == ["program-too-large"])
+        // `x x x ...`: 600 tokens but 1,199 nodes; the parser catches what the lexer cannot.
+        let products = String(repeating: "x ", count: 600)
+        #expect(Parser.parse(products, nodeLimit: 1199).diagnostics.isEmpty)
+        #expect(diagnosticIDs(products, nodeLimit: 1198) == ["program-too-large"])
+    }
+
+    @Test("random layout, control characters and long lines: renderings stay short and well-formed",
+          arguments: 0..<20 as Range<UInt64>)
+    func garbageRendering(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        let pieces = ["x", "y = ", "e = ", "+", "-", "*", "^", "\n", "\n  + ", "\n  - ", "\r\n", "\u{2028}", "\u{1B}",
+                      "\u{0}", "\u{FEFF}", "\t", "é", "×", "2", "(", ")", "; ", "# c\n", String(repeating: "x+", count: 80)]
+        let source = String((0..<300).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined())
+        for diagnostic in Parser.parse(source).diagnostics {
+            let lines = diagnostic.render(source: source).split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count >= 3)
+            // 120 columns at most, an escape such as `\u{FEFF}` taking 8, and two `...`.
+            #expect(lines[1].count <= 8 * Diagnostic.maxShownColumns + 6, "\(lines[1])")
+            #expect(!lines[1].unicodeScalars.contains { $0.properties.generalCategory == .control })
+            #expect(lines[2].hasSuffix("^") || lines[2].hasSuffix("~"))
+            // (Trailing spaces are trimmed from the line, so the caret may stand past its end.)
+            #expect(lines[2].count <= 8 * Diagnostic.maxShownColumns + 7, "\(diagnostic.render(source: source))")
+        }
+    }
+
     @Test("random garbage never crashes", arguments: 0..<20 as Range<UInt64>)
     func garbage(seed: UInt64) {
         var random = SplitMix64(seed: seed)

@@ -21,8 +21,8 @@ func rendered(_ source: String) -> String {
 }
 
 /// The ids of the diagnostics of `source`, in order.
-func diagnosticIDs(_ source: String) -> [String] {
-    Parser.parse(source).diagnostics.map(\.id)
+func diagnosticIDs(_ source: String, nodeLimit: Int = Parser.maxNodes) -> [String] {
+    Parser.parse(source, nodeLimit: nodeLimit).diagnostics.map(\.id)
 }
 
 /// A small seeded PRNG (SplitMix64) so generated tests are the same on every run and machine.

@@ -294,7 +294,9 @@ struct RandomPrograms {
                 }
             }
             if let name = s.name { text += "\(name) = " }
-            text += GenRender.text(s.expr)
+            // A line starting with `+` continues the statement above (grammar.md section 2).
+            let rendered = GenRender.text(s.expr)
+            text += s.name == nil && index > 0 && rendered.hasPrefix("+") ? "(\(rendered))" : rendered
         }
         // Inputs in order of first appearance, as the parser defines them.
         let parsedInputs = Parser.parse(text).program.inputs
