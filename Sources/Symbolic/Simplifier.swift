@@ -48,9 +48,12 @@ public struct Simplifier {
     /// The canonical form of `root`.
     public mutating func simplify(_ root: NodeID) -> NodeID {
         if let done = memo[root] { return done }
+        // Once the budget is spent every later call returns its root unchanged, so check that
+        // before walking: a walk per call made simplifying the 16,000 partials of a network
+        // (each reaching the whole output) quadratic.
+        if stopReason != .done { return root }
         let order = graph.reachable(from: [root]) { memo[$0] != nil }
         let fresh = order.filter { memo[$0] == nil }
-        if stopReason != .done { return root }
         if fresh.count > Limits.maxSimplifyNodes {
             stopReason = .tooLarge(nodes: fresh.count)
             return root

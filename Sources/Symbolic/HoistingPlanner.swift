@@ -1,5 +1,4 @@
 import ExprParse
-import Symbolic
 
 /// Decides which subexpressions get a variable of their own, so that nothing is computed twice.
 ///
@@ -12,8 +11,13 @@ import Symbolic
 ///
 /// The result is ascending by id, which is a topological order: every hoisted node comes after
 /// the hoisted nodes it uses.
-struct HoistingPlanner {
-    let graph: Graph
+///
+/// It lives in Symbolic, not Codegen, because `grad` prints huge closed forms with the same
+/// temporaries (`Printer.renderShared`) that `emit --closed-form` writes as code.
+public struct HoistingPlanner {
+    public let graph: Graph
+
+    public init(graph: Graph) { self.graph = graph }
 
     /// The nodes to hoist for printing `roots`, ascending.
     /// - Parameters:
@@ -26,7 +30,7 @@ struct HoistingPlanner {
     ///     characters is hoisted too. Without it, a long chain used once (the closed form of a
     ///     20,000-statement program) prints as one line of megabytes, and the printer's
     ///     per-node texts take memory quadratic in it (5 GB and 17 s for that chain).
-    func hoisted(_ roots: [NodeID], named: (NodeID) -> String?, shareRepeated: Bool,
+    public func hoisted(_ roots: [NodeID], named: (NodeID) -> String?, shareRepeated: Bool,
                  repeatsArgument: (Function) -> Bool, maxInlineSize: Int = .max) -> [NodeID] {
         let order = graph.reachable(from: roots) { named($0) != nil }
         if !shareRepeated {
