@@ -126,8 +126,25 @@ extension Parser.Session {
             }
             work += nodes.count
         }
+        // Warnings never fill the log that stops parsing: after `maxUnusedWarnings` of them one
+        // summary stands for the rest (a listing of 200 named temporaries, of which a partial
+        // reads a few, is a valid program, not "too many errors").
+        var warned = 0, unwarned = 0
+        var firstUnwarned: SourceRange?
+        defer {
+            if let range = firstUnwarned {
+                report(.warning, id: "unused-assignment", "\(unwarned) more values are computed but never used",
+                       at: range)
+            }
+        }
         for (index, statement) in statements.enumerated().dropLast() {
             if case .error = nodes[statement.value.index].kind { continue }
+            if statement.name.map({ unread.contains($0) }) ?? true, warned >= Parser.maxUnusedWarnings {
+                unwarned += 1
+                if firstUnwarned == nil { firstUnwarned = statement.range }
+                continue
+            }
+            if statement.name.map({ unread.contains($0) }) ?? true { warned += 1 }
             var notes: [String] = []
             if let minus = followedByMinusLine[index] {
                 notes.append("note: line \(minus.range.start.line) starts with '-', so it is a new statement; to "

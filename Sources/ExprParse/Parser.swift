@@ -15,6 +15,9 @@ public enum Parser {
 
     /// Parsing stops after this many diagnostics (one more says that it stopped).
     public static let maxDiagnostics = 50
+    /// Unused-value warnings reported one by one; the rest get one summary warning, so that
+    /// warnings never fill the log that stops parsing.
+    public static let maxUnusedWarnings = 10
 
     /// The most syntax-tree nodes a program may have, the same as Symbolic's
     /// `Limits.maxProgramNodes` (a larger program could not be differentiated within its graph

@@ -119,4 +119,16 @@ struct ContinuationTests {
             #expect(kind.lineStart == .startsStatement)
         }
     }
+
+    @Test("many unused values are warnings with one summary, never 'too many errors'")
+    func manyUnusedValuesStayWarnings() {
+        // A listing of named temporaries of which the last line reads only one is valid.
+        let source = (0..<60).map { "t\($0) = x*\($0 + 1)" }.joined(separator: "\n") + "\nt59 + 1"
+        let result = Parser.parse(source)
+        #expect(!result.hasErrors)
+        #expect(result.diagnostics.count == 11)
+        #expect(result.diagnostics.allSatisfy { $0.severity == .warning && $0.id == "unused-assignment" })
+        #expect(result.diagnostics.last?.message == "49 more values are computed but never used")
+        #expect(result.program.statements.count == 61)
+    }
 }
