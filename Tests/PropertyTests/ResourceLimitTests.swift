@@ -85,8 +85,9 @@ import Testing
     @Test func chainWhoseCanonicalFormIsQuadraticStopsAtTheWorkLimit() throws {
         var chain = "a0 = x\n"
         for k in 0..<5_000 { chain += "a\(k + 1) = a\(k)*y + x\n" }
-        // Printed as trees the closed forms are about 250 MB; the CLI refuses that (see
-        // `expandedSize`), and printing it is checked at a smaller size below.
+        // Printed as trees the closed forms are about 250 MB; `grad` prints them with shared
+        // subexpressions named once instead (`Printer.renderShared`), and printing trees is
+        // checked at a smaller size below.
         let c = try Self.pipeline(chain, within: 90, printClosedForms: false)
         #expect(c.graph.count < 12 * 5_000)
         var simplifier = Simplifier(c.graph)
