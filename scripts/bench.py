@@ -30,7 +30,7 @@ WORKSHEETS = [
     ("ws6", "sin(theta*x1 + x2) + theta*x2^2", ["x1", "x2", "theta"]),
     ("ws7", "x = 3a + 2b; y = 4a - b; z = 3x^2 - 2x y + y^2", ["a", "b"]),
 ]
-CHAIN_RUN_SIZES = [10, 100, 1000]
+CHAIN_RUN_SIZES = [10, 16, 64, 100, 1000]
 
 # Sizes named by the targets (about 1e5 forward ops) and SymPy's comparison point.
 TARGET_N = {"chain": 32768, "wide": 16384, "mlp": 65536}
@@ -290,31 +290,37 @@ def swift_harness(cases, points):
 
 
 def swift_run(cfg):
+    """One program per function (the emitted function, the hand-written references and a harness
+    for that case alone), as a user would compile it: one program holding every function lets
+    the optimizer treat them together, which an outside harness found flatters neither side
+    reliably (0.79x at chain N=16 against 0.18x here before)."""
     cases = swift_cases()
     if cfg["quick"]:
         cases = [c for c in cases if c.get("n", 0) <= 100]
     work = os.path.join(WORK, "swiftrun")
     os.makedirs(work, exist_ok=True)
-    emitted = []
+    shutil.copy(os.path.join(ROOT, "Benchmarks", "SwiftAD.swift"), os.path.join(work, "SwiftAD.swift"))
+    results = {"compile_s": 0.0, "cases": {}, "method": "one swiftc -O -wmo program per function"}
     for c in cases:
         if "family" in c:
             code = emit("swift", f"sd_{c['id']}", family="chain", n=c["n"])
         else:
             code = emit("swift", f"sd_{c['id']}", source=c["source"], variables=c["vars"])
-        emitted.append(code.replace("import Foundation\n", ""))
-    with open(os.path.join(work, "Emitted.swift"), "w") as f:
-        f.write("import Foundation\n\n" + "\n".join(emitted))
-    shutil.copy(os.path.join(ROOT, "Benchmarks", "SwiftAD.swift"), os.path.join(work, "SwiftAD.swift"))
-    with open(os.path.join(work, "main.swift"), "w") as f:
-        f.write(swift_harness(cases, 1024))
-    log("  compiling the Swift run-speed program (swiftc -O -wmo)")
-    status, _, err, secs = run(["nice", "swiftc", "-O", "-wmo", "Emitted.swift", "SwiftAD.swift", "main.swift",
-                                "-o", "runbench"], 900, cwd=work)
-    if status != "ok":
-        return {"error": f"swiftc {status}: {err.strip()[-400:]}"}
-    results = {"compile_s": secs, "cases": {}}
-    for c in cases:
-        status, out, err, _ = run([os.path.join(work, "runbench"), c["id"]], 300, cwd=work)
+        case_dir = os.path.join(work, c["id"])
+        os.makedirs(case_dir, exist_ok=True)
+        with open(os.path.join(case_dir, "Emitted.swift"), "w") as f:
+            f.write(code)
+        shutil.copy(os.path.join(work, "SwiftAD.swift"), os.path.join(case_dir, "SwiftAD.swift"))
+        with open(os.path.join(case_dir, "main.swift"), "w") as f:
+            f.write(swift_harness([c], 1024))
+        log(f"  compiling the Swift run-speed program for {c['id']} (swiftc -O -wmo)")
+        status, _, err, secs = run(["nice", "swiftc", "-O", "-wmo", "Emitted.swift", "SwiftAD.swift", "main.swift",
+                                    "-o", "runbench"], 900, cwd=case_dir)
+        results["compile_s"] += secs
+        if status != "ok":
+            results["cases"][c["id"]] = {"status": f"swiftc {status}", "why": err.strip()[-200:]}
+            continue
+        status, out, err, _ = run([os.path.join(case_dir, "runbench"), c["id"]], 300, cwd=case_dir)
         data = last_json(out.split("\n{\"checksum\"")[0]) if status == "ok" else None
         results["cases"][c["id"]] = data or {"status": status, "why": err.strip()[-200:]}
         if data:
@@ -585,8 +591,8 @@ def report(env, compile_results, swift_results, numpy_results, cfg):
         if "error" in swift_results:
             L.append(f"n/a: {swift_results['error']}")
         else:
-            L.append("Nanoseconds per call, over 1024 random points in (0.1, 0.9), fastest of 7 rounds; one `swiftc -O -wmo` "
-                     "program holds symdiff's emitted Swift, the hand-written `@differentiable(reverse)` functions "
+            L.append("Nanoseconds per call, over 1024 random points in (0.1, 0.9), fastest of 7 rounds; one `swiftc -O -wmo` program per function "
+                     "holds symdiff's emitted Swift for it, the hand-written `@differentiable(reverse)` functions "
                      "(Benchmarks/SwiftAD.swift; the chain as a loop) and the harness, and every result feeds a printed "
                      "checksum. valueWithGradient = `valueWithGradient(at:of:)` on the hand-written function; forward = "
                      "the hand-written function alone. max rel diff: symdiff vs valueWithGradient, 64 points.")
@@ -607,12 +613,22 @@ def report(env, compile_results, swift_results, numpy_results, cfg):
             if swift_results["cases"]:
                 ws = [(d["symdiff_ns"] / d["vwg_ns"], cid) for cid, d in swift_results["cases"].items() if "symdiff_ns" in d]
                 fw = [(d["symdiff_ns"] / d["forward_ns"], cid) for cid, d in swift_results["cases"].items() if "symdiff_ns" in d]
-                targets.append(("emitted Swift <= 0.5x valueWithGradient",
-                                f"{sum(q <= 0.5 for q, _ in ws)} of {len(ws)} functions; worst {max(ws)[0]:.2f} ({max(ws)[1]})",
-                                all(q <= 0.5 for q, _ in ws)))
-                targets.append(("emitted Swift <= 3x forward only",
-                                f"{sum(q <= 3 for q, _ in fw)} of {len(fw)} functions; worst {max(fw)[0]:.2f} ({max(fw)[1]})",
-                                all(q <= 3 for q, _ in fw)))
+                chains = [(q, cid) for q, cid in ws if cid.startswith("chain")]
+                chain_fw = [(q, cid) for q, cid in fw if cid.startswith("chain")]
+                layer = [(q, cid) for q, cid in ws if cid == "ws5"]
+                if chains:
+                    targets.append(("emitted Swift <= 1.0x valueWithGradient, every chain size",
+                                    f"{sum(q <= 1 for q, _ in chains)} of {len(chains)}; worst {max(chains)[0]:.2f} ({max(chains)[1]})",
+                                    all(q <= 1 for q, _ in chains)))
+                    targets.append(("emitted Swift value+gradient <= 2x forward only, chain",
+                                    f"{sum(q <= 2 for q, _ in chain_fw)} of {len(chain_fw)}; worst {max(chain_fw)[0]:.2f} ({max(chain_fw)[1]})",
+                                    all(q <= 2 for q, _ in chain_fw)))
+                if layer:
+                    targets.append(("emitted Swift <= 0.5x valueWithGradient, complex layer",
+                                    f"{layer[0][0]:.2f}", layer[0][0] <= 0.5))
+                targets.append(("emitted Swift <= 1.0x valueWithGradient, every function",
+                                f"{sum(q <= 1 for q, _ in ws)} of {len(ws)} functions; worst {max(ws)[0]:.2f} ({max(ws)[1]})",
+                                all(q <= 1 for q, _ in ws)))
 
     if numpy_results is not None:
         L.append("## 4. Run speed of emitted NumPy")
