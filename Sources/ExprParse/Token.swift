@@ -32,6 +32,18 @@ enum TokenKind: Equatable, Sendable {
             return .startsStatement
         }
     }
+
+    /// Syntax-tree nodes a token of this kind makes at least, which the lexer adds up to refuse
+    /// an oversize program early. A number, a name and an operator each make one node, except
+    /// the name before `=`, which makes none: so the sum never exceeds the nodes of a valid
+    /// program (implicit products and error recovery only add more).
+    var nodesAtLeast: Int {
+        switch self {
+        case .number, .identifier, .plus, .minus, .star, .slash, .caret, .starStar: return 1
+        case .equals: return -1
+        case .leftParen, .rightParen, .comma, .semicolon, .newline, .end: return 0
+        }
+    }
 }
 
 /// One token: its kind, its spelling as written, and where it was written.
