@@ -111,6 +111,25 @@ struct LexerTests {
         ])
     }
 
+    @Test("a token keeps its range through the packed storage; out-of-range parts clamp, never trap")
+    func packedRange() {
+        func location(_ line: Int, _ column: Int, _ offset: Int) -> ExprParse.SourceLocation {
+            ExprParse.SourceLocation(line: line, column: column, offset: offset)
+        }
+        let ranges = [
+            SourceRange(start: location(3, 7, 40), end: location(3, 12, 45)),
+            SourceRange(start: location(3, 12, 45), end: location(4, 1, 46)),
+            SourceRange(start: location(9, 1, 80), end: location(9, 1, 80)),
+        ]
+        for range in ranges {
+            #expect(Token(kind: .identifier, text: "x", range: range).range == range)
+        }
+        let far = SourceRange(start: location(2, 1 << 40, 1 << 41), end: location(2, (1 << 40) + 1, (1 << 41) + 1))
+        #expect(Token(kind: .plus, text: "+", range: far).range.start.column == Int(UInt32.max))
+        // The point of packing: millions of tokens for a large input.
+        #expect(MemoryLayout<Token>.stride <= 40)
+    }
+
     /// Line, column and offset of `location` as counted over `Array(source)`: the definition the
     /// byte lexer must agree with.
     static func expectedLocation(offset: Int, in characters: [Character]) -> ExprParse.SourceLocation {
