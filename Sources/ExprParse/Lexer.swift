@@ -53,8 +53,8 @@ struct Lexer {
         var lexer = Lexer(source, diagnosticLimit: diagnosticLimit, nodeLimit: nodeLimit)
         // Every counted token takes at least one byte (`²`, two tokens, takes two), so only an
         // input longer than the limit can pass it. Such an input is first counted without keeping
-        // tokens: one far over the limit then costs no token storage (15 MB: 0.9 GB and 2.6 s
-        // without this).
+        // tokens: one far over the limit then costs no token storage, which would otherwise reach
+        // `nodeLimit` tokens (200 MB at `Parser.maxNodes`) before the refusal.
         if lexer.bytes.count > nodeLimit {
             lexer.keepsTokens = false
             lexer.run()
