@@ -32,14 +32,56 @@ enum TokenKind: Equatable, Sendable {
             return .startsStatement
         }
     }
+
+    /// Syntax-tree nodes a token of this kind makes at least, which the lexer adds up to refuse
+    /// an oversize program early. A number, a name and an operator each make one node, except
+    /// the name before `=`, which makes none: so the sum never exceeds the nodes of a valid
+    /// program (implicit products and error recovery only add more).
+    var nodesAtLeast: Int {
+        switch self {
+        case .number, .identifier, .plus, .minus, .star, .slash, .caret, .starStar: return 1
+        case .equals: return -1
+        case .leftParen, .rightParen, .comma, .semicolon, .newline, .end: return 0
+        }
+    }
 }
 
 /// One token: its kind, its spelling as written, and where it was written.
+///
+/// A large input has millions of tokens, so the range is stored packed in 40 bytes a token
+/// rather than as a `SourceRange` (72): a token other than a line break lies within one line,
+/// so its end is `length` columns and offsets after its start, and a line break ends at the
+/// start of the next line. Line, column and length are stored in 32 bits, clamped: only a
+/// line or token past 4 Gi characters would be out of range (the CLI reads at most 16 MiB).
 struct Token: Sendable {
-    var kind: TokenKind
     /// The source text (`"×"` for a `*` recovered from `×`), used in messages.
-    var text: String
-    var range: SourceRange
+    let text: String
+    private let offset: Int
+    private let line: UInt32
+    private let column: UInt32
+    /// Characters the token covers.
+    private let length: UInt32
+    let kind: TokenKind
+    /// True for a line break, whose range ends at column 1 of the next line.
+    private let endsNextLine: Bool
+
+    init(kind: TokenKind, text: String, range: SourceRange) {
+        self.kind = kind
+        self.text = text
+        offset = range.start.offset
+        line = UInt32(clamping: range.start.line)
+        column = UInt32(clamping: range.start.column)
+        length = UInt32(clamping: range.end.offset - range.start.offset)
+        endsNextLine = range.end.line != range.start.line
+    }
+
+    var range: SourceRange {
+        let start = SourceLocation(line: Int(line), column: Int(column), offset: offset)
+        let end = endsNextLine
+            ? SourceLocation(line: start.line + 1, column: 1, offset: offset + Int(length))
+            : SourceLocation(line: start.line, column: start.column + Int(length), offset: offset + Int(length))
+        return SourceRange(start: start, end: end)
+    }
 
     /// The binary operator this token spells, if any.
     var binaryOperator: BinaryOperator? {
