@@ -38,7 +38,7 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
         case .emptyReduction(let op):
             return "\(op) of an empty array has no value"
         case .raggedRows(let path, let found, let expected):
-            return "ragged rows: row \(TensorError.pathText(path)) has \(found) elements where row \(TensorError.pathText(TensorError.firstSibling(path))) has \(expected)"
+            return "ragged rows: row \(TensorError.pathText(path)) has \(found) element\(found == 1 ? "" : "s") where row \(TensorError.pathText(TensorError.firstSibling(path))) has \(expected)"
         case .mixedDepth(let path):
             return "mixed nesting: element \(TensorError.pathText(path)) is a number where a list was expected, or a list where a number was expected"
         case .syntax(let offset, let message):
@@ -53,8 +53,8 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
         path.count == 1 ? String(path[0]) : path.map { "[\($0)]" }.joined()
     }
 
-    /// The same path with its last index 0: the row the ragged one is compared with.
+    /// The all-zeros path of the same depth: the row whose length fixed the shape.
     static func firstSibling(_ path: [Int]) -> [Int] {
-        path.isEmpty ? path : path.dropLast() + [0]
+        [Int](repeating: 0, count: path.count)
     }
 }
