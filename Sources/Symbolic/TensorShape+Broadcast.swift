@@ -6,11 +6,11 @@ extension TensorShape {
     public static func broadcast(_ a: TensorShape, _ b: TensorShape) throws(ShapeError) -> TensorShape {
         let rank = Swift.max(a.rank, b.rank)
         let pa = a.paddedLeft(to: rank), pb = b.paddedLeft(to: rank)
-        var out: [Dimension] = []
-        out.reserveCapacity(rank)
-        for axis in 0..<rank {
-            let merged = try mergeDimensions(pa[axis], pb[axis], whole: (a, b), axisFromEnd: axis - rank)
-            out.append(merged)
+        var out = [Dimension](repeating: .fixed(1), count: rank)
+        // From the right, as a person checks aligned shapes: the error names the last bad axis
+        // ((6,5,3) + (6,5) fails on 3 vs 5, not on 5 vs 6).
+        for axis in (0..<rank).reversed() {
+            out[axis] = try mergeDimensions(pa[axis], pb[axis], whole: (a, b), axisFromEnd: axis - rank)
         }
         let result = TensorShape(out)
         if result.sizes != nil { _ = try result.elementCount() }
@@ -70,7 +70,7 @@ extension TensorShape {
     static func notBroadcastableTo(_ a: TensorShape, _ b: TensorShape) -> ShapeError {
         let rank = Swift.max(a.rank, b.rank)
         let pa = a.paddedLeft(to: rank), pb = b.paddedLeft(to: rank)
-        for axis in 0..<rank where pa[axis] != pb[axis] && pa[axis] != .fixed(1) {
+        for axis in (0..<rank).reversed() where pa[axis] != pb[axis] && pa[axis] != .fixed(1) {
             return .notBroadcastable(a, b, axisFromEnd: axis - rank, left: pa[axis], right: pb[axis])
         }
         return .notBroadcastable(a, b, axisFromEnd: -1, left: pa.last ?? .fixed(1), right: pb.last ?? .fixed(1))
@@ -92,14 +92,18 @@ extension TensorShape {
         } else {
             lines.append("same rank, nothing to pad: \(pa) and \(pb)")
         }
+        for axis in (0..<rank).reversed() {
+            let l = pa.dimensions[axis], r = pb.dimensions[axis]
+            if l != r, l != .fixed(1), r != .fixed(1) {
+                lines.append("axis \(axis) (\(axis - rank) from the end): \(l) vs \(r): neither is 1, so the shapes do not broadcast")
+                return lines
+            }
+        }
         var stretches: [String] = []
         for axis in 0..<rank {
             let l = pa.dimensions[axis], r = pb.dimensions[axis]
             if l == r { continue }
-            if l == .fixed(1) { stretches.append("axis \(axis): 1 -> \(r) (left)"); continue }
-            if r == .fixed(1) { stretches.append("axis \(axis): 1 -> \(l) (right)"); continue }
-            lines.append("axis \(axis) (\(axis - rank) from the end): \(l) vs \(r): neither is 1, so the shapes do not broadcast")
-            return lines
+            if l == .fixed(1) { stretches.append("axis \(axis): 1 -> \(r) (left)") } else { stretches.append("axis \(axis): 1 -> \(l) (right)") }
         }
         lines.append(stretches.isEmpty ? "stretch the 1s: nothing to stretch"
                                        : "stretch the 1s: " + stretches.joined(separator: "; "))
@@ -122,6 +126,12 @@ public struct Unbroadcast: Equatable, Sendable {
     public let keptAxes: [Int]
     /// How many leading axes padding added (they are summed and then removed).
     public let droppedLeading: Int
+
+    public init(summedAxes: [Int], keptAxes: [Int], droppedLeading: Int) {
+        self.summedAxes = summedAxes
+        self.keptAxes = keptAxes
+        self.droppedLeading = droppedLeading
+    }
 
     /// Whether the gradient needs no sum at all.
     public var isIdentity: Bool { summedAxes.isEmpty }

@@ -20,9 +20,9 @@ extension TensorShape {
         let batchA = TensorShape(Array(left.dropLast(2))), batchB = TensorShape(Array(right.dropLast(2)))
         let rank = Swift.max(batchA.rank, batchB.rank)
         let pa = batchA.paddedLeft(to: rank), pb = batchB.paddedLeft(to: rank)
-        var out: [Dimension] = []
-        for axis in 0..<rank {
-            out.append(try mergeDimensions(pa[axis], pb[axis], whole: (a, b), axisFromEnd: axis - rank, batch: true))
+        var out = [Dimension](repeating: .fixed(1), count: rank)
+        for axis in (0..<rank).reversed() {
+            out[axis] = try mergeDimensions(pa[axis], pb[axis], whole: (a, b), axisFromEnd: axis - rank, batch: true)
         }
         if a.rank > 1 { out.append(left[left.count - 2]) }
         if b.rank > 1 { out.append(right[right.count - 1]) }
