@@ -19,6 +19,9 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
     case negativeDimension(TensorShape)
     /// More than `TensorShape.maxElements` elements, or a count that overflows.
     case tooManyElements(TensorShape, limit: Int)
+    /// `reshape` to a shape with a different element count (`size` is the array's count;
+    /// `target` may hold one -1, meaning "whatever is left").
+    case cannotReshape(size: Int, target: [Int])
     /// A rule needed the size of a named dimension that is not bound yet.
     case unresolvedDimension(name: String, shape: TensorShape)
 
@@ -40,6 +43,9 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "negative dimensions are not allowed: \(s.compactDescription)"
         case .tooManyElements(let s, let limit):
             return "shape \(s.compactDescription) has too many elements (the limit is \(limit))"
+        case .cannotReshape(let size, let target):
+            let t = target.count == 1 ? "(\(target[0]),)" : "(" + target.map(String.init).joined(separator: ",") + ")"
+            return "cannot reshape array of size \(size) into shape \(t)"
         case .unresolvedDimension(let name, let s):
             return "the size of dimension \(name) in \(s.compactDescription) is not known"
         }
@@ -64,6 +70,10 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "every size must be 0 or more"
         case .tooManyElements:
             return "symdiff refuses arrays larger than \(TensorShape.maxElements) elements rather than run out of memory"
+        case .cannotReshape(_, let target):
+            return target.filter { $0 == -1 }.count > 1
+                ? "only one dimension may be -1 (it takes whatever size is left)"
+                : "the new shape must hold exactly as many elements as the array; -1 stands for the one size that makes it fit"
         case .unresolvedDimension(let name, _):
             return "bind it by giving a value for an input that uses \(name), or with --dim \(name)=SIZE"
         }

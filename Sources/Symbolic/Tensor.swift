@@ -58,10 +58,27 @@ public struct Tensor: Equatable, Sendable {
     /// The value of a rank-0 tensor, else nil.
     public var scalarValue: Double? { rank == 0 ? scalars.first : nil }
 
-    /// The same elements under another shape with the same element count (NumPy's reshape,
-    /// without `-1`).
+    /// The same elements under another shape with the same element count (NumPy's reshape;
+    /// one size may be -1, see `TensorShape.reshape(count:into:)`).
     public func reshaped(_ newSizes: [Int]) throws(TensorError) -> Tensor {
-        try Tensor(shape: newSizes, scalars: scalars)
+        let sizes: [Int]
+        do { sizes = try TensorShape.reshape(count: count, into: newSizes).requireSizes() } catch { throw .shape(error) }
+        return try Tensor(shape: sizes, scalars: scalars)
+    }
+
+    /// The elements as integer class labels (for `y: int` inputs), in row-major order; an element
+    /// that is not a whole number in Int's range throws `notAnInteger` with its flat index.
+    public func labels() throws(TensorError) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(count)
+        for (i, x) in scalars.enumerated() {
+            // The bound is exclusive: 2^63 itself rounds to a Double but not to an Int.
+            guard x.isFinite, x == x.rounded(), Swift.abs(x) < 9.223372036854775807e18 else {
+                throw .notAnInteger(value: x, index: i)
+            }
+            out.append(Int(x))
+        }
+        return out
     }
 
     /// The element at a full index (negative entries count from the end), or nil when the

@@ -13,6 +13,10 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
     /// max/min/argmax/cross-entropy over nothing (NumPy: "zero-size array to reduction
     /// operation maximum which has no identity").
     case emptyReduction(operation: String)
+    /// A label that is not a whole number; `index` is its flat row-major position.
+    case notAnInteger(value: Double, index: Int)
+    /// A JSON value that is not a number or a list of them, at `path`.
+    case notANumber(path: [Int])
     /// A literal whose rows do not all have the same length; `path` locates the offending row
     /// (`[1]` is row 1, `[1, 0]` row 0 of block 1), `expected` is the length of the first row.
     case raggedRows(path: [Int], found: Int, expected: Int)
@@ -37,6 +41,10 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(labels) labels for \(rows) rows of logits: give one label per row"
         case .emptyReduction(let op):
             return "\(op) of an empty array has no value"
+        case .notAnInteger(let value, let index):
+            return "label \(Tensor.formatElement(value)) at position \(index) is not an integer"
+        case .notANumber(let path):
+            return path.isEmpty ? "expected a number or a list of numbers" : "element \(TensorError.pathText(path)) is not a number"
         case .raggedRows(let path, let found, let expected):
             return "ragged rows: row \(TensorError.pathText(path)) has \(found) element\(found == 1 ? "" : "s") where row \(TensorError.pathText(TensorError.firstSibling(path))) has \(expected)"
         case .mixedDepth(let path):

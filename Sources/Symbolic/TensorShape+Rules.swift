@@ -74,4 +74,24 @@ extension TensorShape {
         }
         return out
     }
+
+    /// NumPy's `reshape` of an array of `count` elements: `target` may contain one -1, which
+    /// becomes the size that makes the counts equal (`reshape(x, (B, -1))` flattens all but the
+    /// first axis). Other negative sizes, two -1s, or a count that does not fit throw
+    /// `cannotReshape` in NumPy's words.
+    public static func reshape(count: Int, into target: [Int]) throws(ShapeError) -> TensorShape {
+        let wildcards = target.indices.filter { target[$0] == -1 }
+        guard wildcards.count <= 1, target.allSatisfy({ $0 >= -1 }) else { throw .cannotReshape(size: count, target: target) }
+        var known = target
+        if let w = wildcards.first { known[w] = 1 }
+        let product: Int
+        do { product = try checkedCount(known, shape: TensorShape(known)) } catch { throw .cannotReshape(size: count, target: target) }
+        if let w = wildcards.first {
+            guard product > 0, count % product == 0 else { throw .cannotReshape(size: count, target: target) }
+            known[w] = count / product
+        } else if product != count {
+            throw .cannotReshape(size: count, target: target)
+        }
+        return TensorShape(known)
+    }
 }
