@@ -25,9 +25,10 @@ extension Tensor {
     /// The array as NumPy's `repr` shows it, without the `array(...)` wrapper: rows of a matrix
     /// on separate lines, a blank line between blocks of rank 3 and more, and axes longer than
     /// `2 * edgeItems` summarised with `...` when the array has more than `elisionThreshold`
-    /// elements. A scalar is just its number. `multiline: false` puts everything on one line.
-    public func formatted(multiline: Bool = true) -> String {
-        let elide = count > Tensor.elisionThreshold
+    /// elements. A scalar is just its number. `multiline: false` puts everything on one line;
+    /// a smaller `threshold` elides sooner (for the cells of `--trace` tables).
+    public func formatted(multiline: Bool = true, threshold: Int = Tensor.elisionThreshold) -> String {
+        let elide = count > threshold
         var out = ""
         render(axis: 0, offset: 0, elide: elide, multiline: multiline, into: &out)
         return out
@@ -142,6 +143,11 @@ extension Tensor {
             }
         }
     }
+}
+
+extension Tensor: CustomStringConvertible {
+    /// `formatted(multiline: false)`: one line, NumPy-style, long arrays elided.
+    public var description: String { formatted(multiline: false) }
 }
 
 /// A parsed nested-list literal before its shape is checked: the intermediate form of

@@ -116,6 +116,8 @@ import Testing
         #expect(cube.formatted() == "[[[1.0, 2.0],\n  [3.0, 4.0]],\n\n [[5.0, 6.0],\n  [7.0, 8.0]]]")
         let long = Tensor(vector: (0..<2000).map(Double.init))
         #expect(long.formatted() == "[0.0, 1.0, 2.0, ..., 1997.0, 1998.0, 1999.0]")
+        #expect(Tensor(vector: (0..<10).map(Double.init)).formatted(threshold: 6) == "[0.0, 1.0, 2.0, ..., 7.0, 8.0, 9.0]")
+        #expect("\(Tensor(vector: [1, 2]))" == "[1.0, 2.0]")
         let wide = try Tensor(shape: [100, 20], scalars: (0..<2000).map(Double.init))
         let lines = wide.formatted().split(separator: "\n")
         #expect(lines.count == 7)
