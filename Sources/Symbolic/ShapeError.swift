@@ -1,0 +1,81 @@
+/// Why a shape rule failed. `description` is one line in NumPy's words, naming both shapes as
+/// NumPy does (`(6,5,3) (6,5)`); `explanation` says in plain words what went wrong, for
+/// `symdiff shape` and for diagnostics that point at the operator.
+public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Broadcasting failed: aligned on the right, `axisFromEnd` (-1 is the last) has sizes
+    /// `left` and `right`, neither 1.
+    case notBroadcastable(TensorShape, TensorShape, axisFromEnd: Int, left: Dimension, right: Dimension)
+    /// `@` with a scalar operand (NumPy refuses it too; use `*`).
+    case matmulScalar(TensorShape, TensorShape)
+    /// `@`: the left operand's last axis differs from the right's second-to-last.
+    case matmulCore(TensorShape, TensorShape, left: Dimension, right: Dimension)
+    /// `@`: the batch dimensions (all but the last two) do not broadcast.
+    case matmulBatch(TensorShape, TensorShape, left: Dimension, right: Dimension)
+    /// An axis outside `-rank..<rank`.
+    case axisOutOfBounds(axis: Int, rank: Int)
+    /// A permutation that is not one of `0..<rank`.
+    case badPermutation([Int], rank: Int)
+    /// A size below zero.
+    case negativeDimension(TensorShape)
+    /// More than `TensorShape.maxElements` elements, or a count that overflows.
+    case tooManyElements(TensorShape, limit: Int)
+    /// `reshape` to a shape with a different element count (`size` is the array's count;
+    /// `target` may hold one -1, meaning "whatever is left").
+    case cannotReshape(size: Int, target: [Int])
+    /// A rule needed the size of a named dimension that is not bound yet.
+    case unresolvedDimension(name: String, shape: TensorShape)
+
+    public var description: String {
+        switch self {
+        case .notBroadcastable(let a, let b, _, _, _):
+            return "operands could not be broadcast together with shapes \(a.compactDescription) \(b.compactDescription)"
+        case .matmulScalar(let a, let b):
+            return "matmul: \(a.compactDescription) @ \(b.compactDescription): operands must not be scalars"
+        case .matmulCore(let a, let b, let l, let r):
+            return "matmul: \(a.compactDescription) @ \(b.compactDescription): \(l) != \(r)"
+        case .matmulBatch(let a, let b, let l, let r):
+            return "matmul: \(a.compactDescription) @ \(b.compactDescription): batch dimensions \(l) and \(r) do not broadcast"
+        case .axisOutOfBounds(let axis, let rank):
+            return "axis \(axis) is out of bounds for array of dimension \(rank)"
+        case .badPermutation(let axes, let rank):
+            return "axes (\(axes.map(String.init).joined(separator: ", "))) are not a permutation of 0..<\(rank)"
+        case .negativeDimension(let s):
+            return "negative dimensions are not allowed: \(s.compactDescription)"
+        case .tooManyElements(let s, let limit):
+            return "shape \(s.compactDescription) has too many elements (the limit is \(limit))"
+        case .cannotReshape(let size, let target):
+            let t = target.count == 1 ? "(\(target[0]),)" : "(" + target.map(String.init).joined(separator: ",") + ")"
+            return "cannot reshape array of size \(size) into shape \(t)"
+        case .unresolvedDimension(let name, let s):
+            return "the size of dimension \(name) in \(s.compactDescription) is not known"
+        }
+    }
+
+    /// The reason in plain words, one or two sentences.
+    public var explanation: String {
+        switch self {
+        case .notBroadcastable(_, _, let axis, let l, let r):
+            return "aligned on the right, axis \(axis) has \(l) vs \(r): two sizes broadcast only when they are equal or one of them is 1"
+        case .matmulScalar:
+            return "@ is the matrix product and needs at least one axis on each side; write * to multiply by a scalar"
+        case .matmulCore(_, _, let l, let r):
+            return "the last axis of the left operand (\(l)) must equal the second-to-last axis of the right operand (\(r)); a 1-D operand counts as a row on the left and a column on the right"
+        case .matmulBatch(_, _, let l, let r):
+            return "all axes but the last two are batch axes and broadcast like +; aligned on the right, batch sizes \(l) and \(r) are different and neither is 1"
+        case .axisOutOfBounds(_, let rank):
+            return rank == 0 ? "a scalar has no axes" : "valid axes are 0 to \(rank - 1), or -\(rank) to -1 counting from the end"
+        case .badPermutation(_, let rank):
+            return "give every axis from 0 to \(rank - 1) exactly once"
+        case .negativeDimension:
+            return "every size must be 0 or more"
+        case .tooManyElements:
+            return "symdiff refuses arrays larger than \(TensorShape.maxElements) elements rather than run out of memory"
+        case .cannotReshape(_, let target):
+            return target.filter { $0 == -1 }.count > 1
+                ? "only one dimension may be -1 (it takes whatever size is left)"
+                : "the new shape must hold exactly as many elements as the array; -1 stands for the one size that makes it fit"
+        case .unresolvedDimension(let name, _):
+            return "bind it by giving a value for an input that uses \(name), or with --dim \(name)=SIZE"
+        }
+    }
+}

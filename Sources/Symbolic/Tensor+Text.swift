@@ -1,0 +1,220 @@
+/// Tensors as text: printed the way NumPy prints arrays (nested brackets, long arrays elided
+/// with `...`), as JSON nested lists, and parsed back from nested-list literals such as
+/// `[[1, 2], [3, 4]]` (the syntax of `--at` values and of JSON value files).
+extension Tensor {
+    /// NumPy's default threshold: arrays with more elements than this are summarised.
+    public static let elisionThreshold = 1000
+    /// Elements shown at each end of a summarised axis (NumPy's `edgeitems`).
+    public static let edgeItems = 3
+
+    /// One element as NumPy prints it by default: rounded to 8 decimals and without trailing
+    /// zeros (`0.088`, not `0.08800000000000001`), `1.0` for whole numbers, exponent form for
+    /// very small or very large magnitudes, and `nan`, `inf`, `-inf`.
+    public static func formatElement(_ x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+        if x == 0 { return x.sign == .minus ? "-0.0" : "0.0" }
+        let magnitude = Swift.abs(x)
+        if magnitude >= 1e-4, magnitude < 1e16 {
+            let rounded = (x * 1e8).rounded() / 1e8
+            return "\(rounded)"
+        }
+        return "\(x)"
+    }
+
+    /// The array as NumPy's `repr` shows it, without the `array(...)` wrapper: rows of a matrix
+    /// on separate lines, a blank line between blocks of rank 3 and more, and axes longer than
+    /// `2 * edgeItems` summarised with `...` when the array has more than `elisionThreshold`
+    /// elements. A scalar is just its number. `multiline: false` puts everything on one line;
+    /// a smaller `threshold` elides sooner (for the cells of `--trace` tables).
+    public func formatted(multiline: Bool = true, threshold: Int = Tensor.elisionThreshold) -> String {
+        let elide = count > threshold
+        var out = ""
+        render(axis: 0, offset: 0, elide: elide, multiline: multiline, into: &out)
+        return out
+    }
+
+    func render(axis: Int, offset: Int, elide: Bool, multiline: Bool, into out: inout String) {
+        if axis == rank {
+            out += Tensor.formatElement(scalars[offset])
+            return
+        }
+        let n = sizes[axis]
+        let stride = sizes[(axis + 1)...].reduce(1, *)
+        let below = rank - axis - 1
+        let separator: String
+        if multiline, below >= 1 {
+            separator = "," + String(repeating: "\n", count: below) + String(repeating: " ", count: axis + 1)
+        } else {
+            separator = ", "
+        }
+        out += "["
+        let skip = elide && n > 2 * Tensor.edgeItems
+        var first = true
+        for i in 0..<n {
+            if skip, i == Tensor.edgeItems {
+                out += separator + "..."
+                continue
+            }
+            if skip, i > Tensor.edgeItems, i < n - Tensor.edgeItems { continue }
+            if !first { out += separator }
+            first = false
+            render(axis: axis + 1, offset: offset + i * stride, elide: elide, multiline: multiline, into: &out)
+        }
+        out += "]"
+    }
+
+    /// Nested JSON lists of exactly this shape (a bare number for a scalar), every element in
+    /// Swift's shortest round-trip form so that reading it back gives the same doubles. JSON has
+    /// no NaN or infinity: they are written `NaN`, `Infinity`, `-Infinity` as Python's `json`
+    /// module writes them.
+    public var jsonText: String {
+        var out = ""
+        renderJSON(axis: 0, offset: 0, into: &out)
+        return out
+    }
+
+    func renderJSON(axis: Int, offset: Int, into out: inout String) {
+        if axis == rank {
+            let x = scalars[offset]
+            if x.isNaN { out += "NaN" } else if x.isInfinite { out += x < 0 ? "-Infinity" : "Infinity" } else { out += "\(x)" }
+            return
+        }
+        let stride = sizes[(axis + 1)...].reduce(1, *)
+        out += "["
+        for i in 0..<sizes[axis] {
+            if i > 0 { out += ", " }
+            renderJSON(axis: axis + 1, offset: offset + i * stride, into: &out)
+        }
+        out += "]"
+    }
+
+    /// Parses a number or a nested list of numbers (`[[1, 2], [3, 4]]` is shape (2, 2), `[]` is
+    /// (0,), `2.5` is a scalar). Numbers are JSON's plus a leading `+`, `nan`, `inf`, `-inf`.
+    /// Rows must all have the same length: `[[1, 2], [3]]` throws `raggedRows` naming row 1.
+    /// Nesting is limited to `Tensor.maxRank` and the element count to `TensorShape.maxElements`.
+    public static func parse(_ text: String) throws(TensorError) -> Tensor {
+        var parser = NestedListParser(Array(text.utf8))
+        let value = try parser.parseValue(depth: 0)
+        parser.skipSpace()
+        guard parser.position == parser.bytes.count else {
+            throw .syntax(offset: parser.position, message: "unexpected text after the array")
+        }
+        return try Tensor(nested: value)
+    }
+
+    /// A tensor from a parsed nested list, checking that it is rectangular. The shape is read
+    /// from the first element at each depth; every other row is compared with it.
+    public init(nested: NestedList) throws(TensorError) {
+        var sizes: [Int] = []
+        var probe = nested
+        while case .list(let items) = probe {
+            sizes.append(items.count)
+            guard sizes.count <= Tensor.maxRank else { throw .tooDeep(limit: Tensor.maxRank) }
+            guard let first = items.first else { break }
+            probe = first
+        }
+        let count: Int
+        do { count = try TensorShape.checkedCount(sizes, shape: TensorShape(sizes)) } catch { throw .shape(error) }
+        var scalars: [Double] = []
+        scalars.reserveCapacity(count)
+        var path: [Int] = []
+        try Tensor.flatten(nested, sizes: sizes, depth: 0, path: &path, into: &scalars)
+        self.init(unchecked: sizes, scalars)
+    }
+
+    static func flatten(_ value: NestedList, sizes: [Int], depth: Int, path: inout [Int],
+                        into scalars: inout [Double]) throws(TensorError) {
+        switch value {
+        case .number(let x):
+            guard depth == sizes.count else { throw .mixedDepth(path: path) }
+            scalars.append(x)
+        case .list(let items):
+            guard depth < sizes.count else { throw .mixedDepth(path: path) }
+            guard items.count == sizes[depth] else {
+                // A row differs from the first row at this depth: report it against its sibling
+                // when it has one, else against the expected length.
+                throw .raggedRows(path: path.isEmpty ? [0] : path, found: items.count, expected: sizes[depth])
+            }
+            for (i, item) in items.enumerated() {
+                path.append(i)
+                try flatten(item, sizes: sizes, depth: depth + 1, path: &path, into: &scalars)
+                path.removeLast()
+            }
+        }
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    /// `formatted(multiline: false)`: one line, NumPy-style, long arrays elided.
+    public var description: String { formatted(multiline: false) }
+}
+
+/// A parsed nested-list literal before its shape is checked: the intermediate form of
+/// `Tensor.parse`, and what a JSON value file's arrays are converted to.
+public indirect enum NestedList: Equatable, Sendable {
+    case number(Double)
+    case list([NestedList])
+}
+
+/// A recursive-descent parser for nested lists over UTF-8 bytes; positions are byte offsets.
+struct NestedListParser {
+    let bytes: [UInt8]
+    var position = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func skipSpace() {
+        while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+    }
+
+    mutating func parseValue(depth: Int) throws(TensorError) -> NestedList {
+        skipSpace()
+        guard position < bytes.count else { throw .syntax(offset: position, message: "expected a number or '['") }
+        if bytes[position] == UInt8(ascii: "[") {
+            guard depth < Tensor.maxRank else { throw .tooDeep(limit: Tensor.maxRank) }
+            position += 1
+            var items: [NestedList] = []
+            skipSpace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return .list(items)
+            }
+            while true {
+                items.append(try parseValue(depth: depth + 1))
+                skipSpace()
+                guard position < bytes.count else { throw .syntax(offset: position, message: "expected ',' or ']'") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "]") { position += 1; return .list(items) }
+                throw .syntax(offset: position, message: "expected ',' or ']'")
+            }
+        }
+        return .number(try parseNumber())
+    }
+
+    mutating func parseNumber() throws(TensorError) -> Double {
+        let start = position
+        while position < bytes.count {
+            let b = bytes[position]
+            let isNumberByte = (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
+                || b == UInt8(ascii: "+") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+                || (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z"))
+            guard isNumberByte else { break }
+            position += 1
+        }
+        let token = String(decoding: bytes[start..<position], as: UTF8.self)
+        switch token {
+        case "nan": return .nan
+        case "inf", "+inf": return .infinity
+        case "-inf": return -.infinity
+        default:
+            // Double(String) alone would also take "infinity" or hex; insist on a decimal number.
+            guard let first = token.utf8.first, first != UInt8(ascii: "."),
+                  token.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || [UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "e"), UInt8(ascii: "E")].contains($0) }),
+                  let value = Double(token) else {
+                throw .syntax(offset: start, message: token.isEmpty ? "expected a number or '['" : "'\(token)' is not a number")
+            }
+            return value
+        }
+    }
+}
