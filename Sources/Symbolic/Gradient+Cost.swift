@@ -19,8 +19,8 @@ extension Gradient {
     /// Ops of the forward pass and of the staged backward pass as `backwardSteps` writes it (the
     /// listing and the generated code alike): the local partial, the chain rule's product
     /// unless the upstream is the seed or the partial is ±1, and one op for a negation, an
-    /// accumulation or a deferred term joining the next; a constant partial or a sign folded
-    /// away costs nothing.
+    /// accumulation or a deferred term joining the next (two for `-a - b`); a constant
+    /// partial or a sign folded away costs nothing.
     public func opCounts() -> OpCounts {
         let forward = staged.equations.reduce(0) { $0 + graph.opCount(of: $1.node) }
         var backward = 0
@@ -38,7 +38,9 @@ extension Gradient {
             }
             switch step.form {
             case .define, .deferred, .folded: break
-            case .defineNegated, .accumulate, .subtract, .defineAfterDeferred: ops += 1
+            case .defineNegated, .accumulate, .subtract: ops += 1
+            // `b - a`, or `-a - b` when both are negated.
+            case .defineAfterDeferred: ops += step.negated ? 2 : 1
             }
             backward += ops
         }
