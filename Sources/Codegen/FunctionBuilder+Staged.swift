@@ -8,9 +8,10 @@ extension FunctionBuilder {
     ///
     /// The backward lines are `Gradient.backwardLines` rebuilt from `backwardSteps` (sharing its
     /// `gateNames`, `term` and `statement`), because code needs two things that function does
-    /// not offer: names for pinned constants inside
-    /// local partials, and temporaries for arguments a spelling repeats (Swift's `step(b - a)`
-    /// in the partial of `max`).
+    /// not offer: names for pinned constants inside local partials, and temporaries for
+    /// arguments a spelling repeats (Swift's `step(b - a)` in the partial of `max`). The seed
+    /// is folded in: a term straight from the value is its partial alone (`da = z`), and
+    /// `finishedPartials` gives each partial its returned form (NumPy: the value's shape).
     mutating func stagedBody() -> [BodyLine] {
         let partials = gradient.contributions.map(\.partial)
         let printed = graph.reachable(from: staged.equations.map(\.node) + [staged.output] + partials)
