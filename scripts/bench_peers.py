@@ -19,11 +19,33 @@ import time
 MLP_INPUTS = 16
 
 
+def mlpw_width(n):
+    """H = D for mlpw: isqrt(N) - 1, at least 1."""
+    d = 1
+    while (d + 2) * (d + 2) <= n:
+        d += 1
+    return d
+
+
+def mlpw_constant(i):
+    """c_i for mlpw: (negative, magnitude), 0.100 ... 0.999, negative for every third i."""
+    return i % 3 == 0, ((i * 7919) % 900 + 100) / 1000
+
+
 def variables(family, n):
     if family == "chain":
         return ["x", "y"]
     if family == "wide":
         return [f"x{i}" for i in range(1, n + 1)]
+    if family == "mlpw":
+        d = mlpw_width(n)
+        names = []
+        for j in range(1, d + 1):
+            names.extend(f"w{j}_{i}" for i in range(1, d + 1))
+            names.append(f"b{j}")
+        names.extend(f"v{j}" for j in range(1, d + 1))
+        names.append("c")
+        return names
     h = max(1, n // (MLP_INPUTS + 2))
     names = []
     for k in range(1, h + 1):
@@ -58,6 +80,25 @@ def build(family, n, syms, sin, exp, tanh, const, add_all):
             xi, xn = syms[i], syms[(i + 1) % n]
             terms.append(sin(xi * xn) + xi ** 2 * exp(-xi))
         return add_all(terms)
+    if family == "mlpw":
+        # As the program text reads: c_1*w_1 then `+ c_i*w_i` or `- |c_i|*w_i` left to right,
+        # then `+ b`; the output sum left to right, then `+ c`.
+        d = mlpw_width(n)
+        per = d + 1
+        hidden = []
+        for j in range(d):
+            ws, b = syms[j * per:j * per + d], syms[j * per + d]
+            negative, magnitude = mlpw_constant(1)
+            acc = const(-magnitude if negative else magnitude) * ws[0]
+            for i in range(2, d + 1):
+                negative, magnitude = mlpw_constant(i)
+                acc = acc - const(magnitude) * ws[i - 1] if negative else acc + const(magnitude) * ws[i - 1]
+            hidden.append(tanh(acc + b))
+        vs, c = syms[d * per:d * per + d], syms[-1]
+        o = vs[0] * hidden[0]
+        for v, hk in zip(vs[1:], hidden[1:]):
+            o = o + v * hk
+        return (o + c - const(0.5)) ** 2
     h = max(1, n // (MLP_INPUTS + 2))
     per = MLP_INPUTS + 1
     hidden = []

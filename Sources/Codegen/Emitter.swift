@@ -66,11 +66,13 @@ public protocol Emitter {
     /// Whether the dialect's spelling of `function` writes an argument more than once, which
     /// the driver then hoists into a temporary unless it is a plain name or constant.
     func repeatsArgument(_ function: Function) -> Bool
-    /// The seed d<value>/d<value> = 1 as an expression in the value's shape, or `nil` to fold
-    /// the seed into the first backward lines (scalar code needs no seed variable).
-    func seed(ofValue value: String) -> String?
-    /// The derivative of an input the output ignores.
-    func zero(forInput input: String, seed: String?) -> String
+    /// The derivative of an input the output ignores, given the value's name.
+    func zero(forInput input: String, value: String) -> String
+    /// The expression a partial derivative variable becomes once the backward pass is done
+    /// (given the value's name), or `nil` to return it as it is. The seed d<value>/d<value> = 1
+    /// is folded into the backward pass (a term straight from the value is its partial alone),
+    /// so array code gives each partial its final shape here, once.
+    func returnedPartial(_ partial: String, value: String) -> String?
     /// The value when it is a constant expression (`2`, `pi`), so that it has the language's
     /// floating-point type.
     func constantValue(_ expression: String) -> String

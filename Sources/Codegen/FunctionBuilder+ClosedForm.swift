@@ -47,18 +47,15 @@ extension FunctionBuilder {
         }
 
         lines.append(.comment("partial derivatives"))
-        let seed = seed()
-        if let seed { lines.append(.define(name: seed.name, expression: seed.expression)) }
+        var assigned = NodeMap<Bool>()
         for (index, partial) in partials.enumerated() {
             let input = staged.inputNodes[index]
+            // A zero is written by finishedPartials, in the shape the language gives it.
+            if graph.isNumber(partial, .zero) { continue }
             let name = plan.adjointNames[input] ?? "?"
-            if graph.isNumber(partial, .zero) {
-                lines.append(.define(name: name, expression: emitter.zero(forInput: plan.names[input] ?? "?", seed: seed?.name)))
-                continue
-            }
-            let text = chained(partial, printed: printer.printed(partial, names: names), upstream: seed?.name)
-            lines.append(.define(name: name, expression: text))
+            lines.append(.define(name: name, expression: valueExpression(printer.printed(partial, names: names).text, of: partial)))
+            assigned[input] = true
         }
-        return lines
+        return lines + finishedPartials(assigned: assigned)
     }
 }

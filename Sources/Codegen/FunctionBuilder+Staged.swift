@@ -6,11 +6,12 @@ extension FunctionBuilder {
     /// contribution each, grouped under a comment naming the forward equation it differentiates
     /// (tangent's "Grad of:" lines).
     ///
-    /// The backward lines are `Gradient.backwardLines` rebuilt from `contributions` (sharing its
-    /// `gateNames` and `chainText`), because
-    /// code needs two things that function does not offer: names for pinned constants inside
-    /// local partials, and temporaries for arguments a spelling repeats (Swift's `step(b - a)`
-    /// in the partial of `max`).
+    /// The backward lines are `Gradient.backwardLines` rebuilt from `backwardSteps` (sharing its
+    /// `gateNames`, `term` and `statement`), because code needs two things that function does
+    /// not offer: names for pinned constants inside local partials, and temporaries for
+    /// arguments a spelling repeats (Swift's `step(b - a)` in the partial of `max`). The seed
+    /// is folded in: a term straight from the value is its partial alone (`da = z`), and
+    /// `finishedPartials` gives each partial its returned form (NumPy: the value's shape).
     mutating func stagedBody() -> [BodyLine] {
         let partials = gradient.contributions.map(\.partial)
         let printed = graph.reachable(from: staged.equations.map(\.node) + [staged.output] + partials)
@@ -35,16 +36,18 @@ extension FunctionBuilder {
         }
 
         lines.append(.comment("backward pass"))
-        let seed = seed()
-        if let seed { lines.append(.define(name: seed.name, expression: seed.expression)) }
         let planner = HoistingPlanner(graph: graph)
         var assigned = NodeMap<Bool>()
         var currentSource: NodeID?
+        var heading: String?
         // Temporaries stay in scope for the rest of the body, so later lines reuse them.
         var temporaries = NodeMap<String>()
-        for c in gradient.writtenContributions {
+        var deferred: [NodeID: Printed] = [:]
+        for step in gradient.backwardSteps where step.form != .folded {
+            let c = step.contribution
+            // The heading is written with the first line under it: a deferred step writes none.
             if c.source != currentSource, let name = staged.names[c.source] {
-                lines.append(.comment("from: " + (equationText[c.source] ?? name)))
+                heading = "from: " + (equationText[c.source] ?? name)
             }
             currentSource = c.source
             // Name only the gate's own operands and output, as Gradient.backwardLines does.
@@ -63,19 +66,27 @@ extension FunctionBuilder {
             for node in planner.hoisted([c.partial], named: local, shareRepeated: false,
                                         repeatsArgument: emitter.repeatsArgument) {
                 let temporary = plan.temporary()
+                if let text = heading.take() { lines.append(.comment(text)) }
                 lines.append(.define(name: temporary, expression: printer.printed(node, names: local, literalRoot: true).text))
                 temporaries[node] = temporary
             }
-            let upstream = gradient.hasUnitAdjoint(c.source) ? seed?.name : plan.adjointNames[c.source]
-            let text = gradient.chainText(c, printer: printer, names: local, upstream: upstream)
-            let target = plan.adjointNames[c.target] ?? "?"
-            if let negated = gradient.subtractedTerm(c, upstream: upstream, one: emitter.dialect.number(.one).text) {
-                lines.append(.decrement(name: target, expression: negated))
-            } else {
-                lines.append(c.accumulates ? .accumulate(name: target, expression: text) : .define(name: target, expression: text))
-            }
+            let term = gradient.term(step, printer: printer, names: local, upstream: step.upstream.map { plan.adjointNames[$0] ?? "?" })
             assigned[c.target] = true
+            guard let statement = gradient.statement(step, term: term, dialect: emitter.dialect, deferred: &deferred) else { continue }
+            if let text = heading.take() { lines.append(.comment(text)) }
+            let target = plan.adjointNames[c.target] ?? "?"
+            switch statement {
+            case .define(let expression):
+                // A term of the seed and a constant partial (`dx = 3`) is a constant.
+                let constant = step.upstream == nil && step.form != .defineAfterDeferred && constants.contains(c.partial)
+                lines.append(.define(name: target, expression: constant ? emitter.constantValue(expression.text) : expression.text))
+            // Grouped, as NumPy writes `d = d + (1 - h * h)`.
+            case .accumulate(let expression):
+                lines.append(.accumulate(name: target, expression: emitter.dialect.wrap(expression, below: Printed.Level.product)))
+            case .subtract(let expression):
+                lines.append(.decrement(name: target, expression: emitter.dialect.wrap(expression, below: Printed.Level.product)))
+            }
         }
-        return lines + unreachedInputs(assigned: assigned, seed: seed?.name)
+        return lines + finishedPartials(assigned: assigned)
     }
 }

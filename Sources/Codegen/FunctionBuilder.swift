@@ -34,48 +34,36 @@ struct FunctionBuilder<E: Emitter> {
         return names
     }
 
-    /// The name of the seed variable, when the emitter wants one: the output equation's own
-    /// adjoint name (nothing else reads it in a seeded backward pass), or a fresh `d<out>` when
-    /// the output is an input or a constant and has no adjoint of its own to borrow.
-    mutating func seed() -> (name: String, expression: String)? {
-        guard let expression = emitter.seed(ofValue: plan.outputName) else { return nil }
-        let output = staged.output
-        let isEquation = staged.equations.contains { $0.node == output }
-        let name = isEquation ? (plan.adjointNames[output] ?? plan.unique("d" + plan.outputName)) : plan.unique("d" + plan.outputName)
-        return (name, expression)
-    }
-
     /// The value's definition, converted to the language's float type when it is a constant.
     func valueExpression(_ text: String, of node: NodeID) -> String {
         constants.contains(node) ? emitter.constantValue(text) : text
     }
 
-    /// `upstream * partial` as the chain rule's one product, without multiplying by ±1; with no
-    /// upstream (the folded seed) the partial alone. Mirrors `Gradient.backwardLines`.
-    func chained(_ partial: NodeID, printed: Printed, upstream: String?) -> String {
-        guard let upstream else { return printed.text }
-        switch graph.numberValue(partial) {
-        case .some(.one): return upstream
-        case .some(.minusOne): return "-" + upstream
-        default: return upstream + emitter.dialect.times + printed.wrapped(below: Printed.Level.unary)
-        }
-    }
-
-    /// `d<input> = 0` (or the output-is-the-input seed) for every input no contribution reaches.
-    func unreachedInputs(assigned: NodeMap<Bool>, seed: String?) -> [BodyLine] {
+    /// The statements after the partials are computed: `d<input> = 0` (or 1 when the output
+    /// is that input) for every input not in `assigned`, then every assigned partial in the
+    /// form it is returned in (`Emitter.returnedPartial`).
+    func finishedPartials(assigned: NodeMap<Bool>) -> [BodyLine] {
         var lines: [BodyLine] = []
         for node in staged.inputNodes where assigned[node] == nil {
             let name = plan.adjointNames[node] ?? "?"
             let input = plan.names[node] ?? "?"
             if node == staged.output {
                 lines.append(.comment("the output is the input \(input)"))
-                lines.append(.define(name: name, expression: seed ?? emitter.dialect.number(.one).text))
+                lines.append(.define(name: name, expression: emitter.constantValue(emitter.dialect.number(.one).text)))
+                lines.append(contentsOf: returned(name))
             } else {
                 lines.append(.comment("the output does not depend on \(input)"))
-                lines.append(.define(name: name, expression: emitter.zero(forInput: input, seed: seed)))
+                lines.append(.define(name: name, expression: emitter.zero(forInput: input, value: plan.outputName)))
             }
         }
-        return lines
+        let forms = staged.inputNodes.filter { assigned[$0] != nil }.flatMap { returned(plan.adjointNames[$0] ?? "?") }
+        if !forms.isEmpty { lines.append(.comment("each partial in the shape of the value")) }
+        return lines + forms
+    }
+
+    /// `name` rebound to the form it is returned in, when the language has one.
+    private func returned(_ name: String) -> [BodyLine] {
+        emitter.returnedPartial(name, value: plan.outputName).map { [.define(name: name, expression: $0)] } ?? []
     }
 
     /// `names` plus `pinned`, the pinned spelling winning.

@@ -19,19 +19,25 @@ public struct NumPyEmitter: Emitter {
     /// Only xlogy, whose guard reads both arguments again; every other spelling reads each once.
     public func repeatsArgument(_ function: Function) -> Bool { function == .xlogy }
 
-    /// `np.ones_like(out)`: the seed has the value's shape, so every adjoint computed from it
-    /// has the broadcast shape of the inputs it depends on, and no adjoint is a bare scalar.
-    public func seed(ofValue value: String) -> String? { "np.ones_like(\(value))" }
-
-    /// Zeros in the broadcast shape of the seed and the input: the shape every other partial
-    /// has, widened by the input's own shape (the derivative is zero at every element).
-    public func zero(forInput input: String, seed: String?) -> String {
-        guard let seed else { return "np.zeros_like(\(input))" }
-        return "np.zeros(np.broadcast(\(seed), \(input)).shape)"
+    /// A read-only zero in the broadcast shape of the value and the input: the shape every
+    /// other partial has, widened by the input's own shape (the derivative is zero at every
+    /// element). A view of one number, so a wide input costs no memory.
+    public func zero(forInput input: String, value: String) -> String {
+        "np.broadcast_to(0.0, np.broadcast(\(value), \(input)).shape)"
     }
 
-    /// A constant value as a float64 array, not a Python int, so that the value and the seed
-    /// have NumPy's float semantics like every other output.
+    /// The partial broadcast to the shape of the value (and of itself), with no arithmetic:
+    /// the backward pass folds in the seed 1 instead of multiplying by `np.ones_like(value)`,
+    /// so a partial that reads fewer inputs than the value (`df/dx = y`) is narrower until here.
+    /// `np.broadcast_to` returns a read-only view, which shares memory with whatever the
+    /// partial was computed from (another partial, an input the caller passed in as float64).
+    public func returnedPartial(_ partial: String, value: String) -> String? {
+        "np.broadcast_to(\(partial), np.broadcast(\(value), \(partial)).shape)"
+    }
+
+    /// A constant value as a float64 array, not a Python int, so that the value and constant
+    /// partials (`df/dx = 3`) have NumPy's float semantics like every other output, and the
+    /// backward pass never computes in Python's exact, unbounded ints.
     public func constantValue(_ expression: String) -> String { "np.asarray(\(expression), dtype=np.float64)" }
 
     /// Non-finite constants, which Python arithmetic would raise on (see `PinnedNames`).
@@ -46,6 +52,10 @@ public struct NumPyEmitter: Emitter {
         let returned = ["value"] + function.parameters.map { "d\(function.name)/d\($0)" }
         out += "    \"\"\"Value and gradient of \(Docstring.escaped(function.summary)).\n\n"
         out += "    Returns (\(returned.joined(separator: ", "))); element-wise on floats and NumPy arrays.\n"
+        if !function.parameters.isEmpty {
+            out += "    Each partial is a read-only array in the value's shape (0-d for floats), which may share\n"
+            out += "    memory with an input or another partial: np.array(d) makes a writable copy.\n"
+        }
         if !function.renamed.isEmpty {
             out += "    Renamed (reserved in Python): \(function.renamed.map(\.description).joined(separator: ", ")).\n"
         }

@@ -27,11 +27,11 @@ public struct SwiftEmitter: Emitter {
         }
     }
 
-    /// None: on scalars the seed 1 folds into the first backward lines (`da = z`).
-    public func seed(ofValue value: String) -> String? { nil }
-
     /// `0.0`.
-    public func zero(forInput input: String, seed: String?) -> String { "0.0" }
+    public func zero(forInput input: String, value: String) -> String { "0.0" }
+
+    /// None: a `Double` is returned as it is.
+    public func returnedPartial(_ partial: String, value: String) -> String? { nil }
 
     /// Already a `Double`: the dialect writes every number with a decimal point.
     public func constantValue(_ expression: String) -> String { expression }

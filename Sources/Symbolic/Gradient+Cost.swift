@@ -16,22 +16,33 @@ public struct OpCounts: Hashable, Sendable {
 }
 
 extension Gradient {
-    /// Ops of the forward pass and of the staged backward pass as `backwardLines` writes it.
+    /// Ops of the forward pass and of the staged backward pass as `backwardSteps` writes it (the
+    /// listing and the generated code alike): the local partial, the chain rule's product
+    /// unless the upstream is the seed or the partial is ±1, and one op for a negation, an
+    /// accumulation or a deferred term joining the next (two for `-a - b`); a constant
+    /// partial or a sign folded away costs nothing.
     public func opCounts() -> OpCounts {
         let forward = staged.equations.reduce(0) { $0 + graph.opCount(of: $1.node) }
         var backward = 0
-        for c in writtenContributions {
+        for step in backwardSteps where step.form != .folded {
+            let c = step.contribution
+            let number = graph.numberValue(c.partial)
             // Inputs are variables, leaves that cost nothing, so only the gate's operands stop.
             var local = Set(graph[c.source].children)
             local.insert(c.source)
-            var partial = graph.isNumber(c.partial, .one) || graph.isNumber(c.partial, .minusOne)
-                ? 0 : graph.treeOps(c.partial, stoppingAt: local)
-            let product = hasUnitAdjoint(c.source) ? 0 : (graph.isNumber(c.partial, .one) ? 0 : 1)
-            // `upstream * (1/b)` is written `upstream / b`: the division is the product.
-            if product == 1, !local.contains(c.partial), reciprocal(c.partial) != nil { partial -= 1 }
-            // `dx -= dd` (a negation joining a sum) is one subtraction, not a negation and an add.
-            let subtracts = c.accumulates && graph.isNumber(c.partial, .minusOne)
-            backward += subtracts ? 1 : partial + product + (c.accumulates ? 1 : 0)
+            var ops = number == nil ? graph.treeOps(c.partial, stoppingAt: local) : 0
+            if step.upstream != nil, number != .one, number != .minusOne {
+                // `upstream * (1/b)` is written `upstream / b`: the division is the product.
+                let divides = number == nil && !local.contains(c.partial) && reciprocal(c.partial) != nil
+                ops += divides ? 0 : 1
+            }
+            switch step.form {
+            case .define, .deferred, .folded: break
+            case .defineNegated, .accumulate, .subtract: ops += 1
+            // `b - a`, or `-a - b` when both are negated.
+            case .defineAfterDeferred: ops += step.negated ? 2 : 1
+            }
+            backward += ops
         }
         return OpCounts(forward: forward, backward: backward)
     }

@@ -6,8 +6,8 @@ public struct StagedLine: Hashable, Sendable {
     public let name: String
     public let expression: String
     public let accumulates: Bool
-    /// With `accumulates`: the line subtracts (`name -= expression`), which is how a
-    /// contribution through a negation (`d = -g`) joins a sum in one op instead of two.
+    /// With `accumulates`: the line subtracts (`name -= expression`), which is how a negated
+    /// contribution (through `d = -g`) joins a sum in one op instead of two.
     public var subtracts = false
     /// The forward equation this line computes or differentiates (`nil` for a zero adjoint).
     public let equation: String?
@@ -33,42 +33,101 @@ extension StagedProgram {
     }
 }
 
+/// How the backward pass writes one contribution, decided once by `Gradient.backwardSteps` for
+/// the staged listing (`backwardLines`), the code generators and `opCounts`, so that what is
+/// listed, what runs and what is counted cannot drift apart.
+///
+/// A step's term is `upstream * partial`. A minus sign in it (a partial of -1, or an upstream
+/// adjoint that is itself a negation) is folded away wherever that costs nothing: into a
+/// constant partial (`dw = dl * -0.109`), into an accumulation (`dx -= dd`), into the next
+/// contribution to the same adjoint (`dx = dc * (2 * x) - dd`: IEEE addition commutes, so
+/// `-a + b` is `b - a` bit for bit), or into the steps that read a stage whose whole adjoint is
+/// a negated variable (`dk = -dl` is not written; the steps reading `dk` read `dl` negated).
+/// Each rewrite gives the evaluator's numbers bit for bit: negation is exact and `(-a)*b` is
+/// `a*(-b)` in IEEE arithmetic.
+public struct BackwardStep: Hashable, Sendable {
+    /// What the step writes into its target's adjoint variable.
+    public enum Form: Hashable, Sendable {
+        /// `d<target> = term`.
+        case define
+        /// `d<target> = -term`: a negated term with nothing to absorb the sign (the only
+        /// contribution to an input, say).
+        case defineNegated
+        /// `d<target> += term`.
+        case accumulate
+        /// `d<target> -= term`.
+        case subtract
+        /// Nothing yet: a negated first term, which the target's next step writes.
+        case deferred
+        /// `d<target> = term - deferred`, or `-deferred - term` when this term is negated too:
+        /// the target's deferred first term joined to its second.
+        case defineAfterDeferred
+        /// Nothing: the target's adjoint is minus `upstream`, and the steps reading the target
+        /// read `upstream` negated.
+        case folded
+    }
+
+    /// The contribution written.
+    public let contribution: Contribution
+    /// The node whose adjoint variable the term reads; `nil` for the seed 1 (the output, or a
+    /// value reached from it through sums alone), so that the term is the partial alone.
+    public let upstream: NodeID?
+    /// Whether the constant partial is written negated, having absorbed a minus sign.
+    public let flipsPartial: Bool
+    /// Whether the term enters with a minus sign (`form` says how).
+    public let negated: Bool
+    /// What the step writes.
+    public let form: Form
+}
+
+/// One backward statement before a target language formats it.
+public enum BackwardStatement {
+    /// `name = expression`.
+    case define(Printed)
+    /// `name += expression`.
+    case accumulate(Printed)
+    /// `name -= expression`.
+    case subtract(Printed)
+}
+
 extension Gradient {
-    /// The staged backward pass as lines in `dialect`: one line per contribution in execution
+    /// The staged backward pass as lines in `dialect`: one line per written step in execution
     /// order (`dx = da`, `dx2 += dc * theta`), then `d<input> = 0` for inputs the output ignores.
     ///
-    /// Without `seedName` the seed d<out> = 1 is folded in: a contribution straight from the
-    /// output prints as its local derivative alone (`da = z`), as worksheet solutions write it.
-    /// With it, the output's adjoint is that variable (`da = dout * z`), which code generators
-    /// use so that every adjoint has the shape of the output.
+    /// The seed d<out> = 1 is folded in: a contribution straight from the output prints as its
+    /// local derivative alone (`da = z`), as worksheet solutions write it.
     public func backwardLines<D: Dialect>(_ dialect: D, names: NodeMap<String>? = nil, adjointNames: NodeMap<String>? = nil,
-                                          seedName: String? = nil, zero: String = "0") -> [StagedLine] {
+                                          zero: String = "0") -> [StagedLine] {
         let names = names ?? staged.names
         let adjointNames = adjointNames ?? self.adjointNames
         let printer = Printer(graph, dialect)
         var lines: [StagedLine] = []
-        for c in writtenContributions {
-            let upstreamName = hasUnitAdjoint(c.source) ? seedName : adjointNames[c.source]
-            var line = StagedLine(name: adjointNames[c.target] ?? "?", expression: "", accumulates: c.accumulates,
-                                  equation: staged.names[c.source])
-            if let negated = subtractedTerm(c, upstream: upstreamName, one: dialect.number(.one).text) {
-                line = StagedLine(name: line.name, expression: negated, accumulates: true, subtracts: true, equation: line.equation)
-            } else {
-                line = StagedLine(name: line.name, expression: chainText(c, printer: printer, names: gateNames(c, names), upstream: upstreamName),
-                                  accumulates: c.accumulates, equation: line.equation)
+        var deferred: [NodeID: Printed] = [:]
+        for step in backwardSteps where step.form != .folded {
+            let c = step.contribution
+            let text = term(step, printer: printer, names: gateNames(c, names), upstream: step.upstream.map { adjointNames[$0] ?? "?" })
+            guard let statement = statement(step, term: text, dialect: dialect, deferred: &deferred) else { continue }
+            let name = adjointNames[c.target] ?? "?"
+            let equation = staged.names[c.source]
+            switch statement {
+            case .define(let expression):
+                lines.append(StagedLine(name: name, expression: expression.text, accumulates: false, equation: equation))
+            case .accumulate(let expression):
+                lines.append(StagedLine(name: name, expression: expression.text, accumulates: true, equation: equation))
+            case .subtract(let expression):
+                lines.append(StagedLine(name: name, expression: expression.text, accumulates: true, subtracts: true, equation: equation))
             }
-            lines.append(line)
         }
         for node in staged.inputNodes where adjoints[node] == nil || node == staged.output {
-            let seed = node == staged.output ? (seedName ?? dialect.number(.one).text) : zero
-            lines.append(StagedLine(name: adjointNames[node] ?? "?", expression: seed, accumulates: false, equation: nil))
+            let value = node == staged.output ? dialect.number(.one).text : zero
+            lines.append(StagedLine(name: adjointNames[node] ?? "?", expression: value, accumulates: false, equation: nil))
         }
         return lines
     }
 
     /// Whether the adjoint of `node` is exactly 1: the output itself, or a value reached from it
-    /// through sums alone. Such an adjoint is the seed, so lines read it as the seed (folded, or
-    /// `dout` in array code) instead of multiplying by a variable that holds 1.
+    /// through sums alone. Such an adjoint is the seed, so lines read it as the seed (folded
+    /// into the partial) instead of multiplying by a variable that holds 1.
     public func hasUnitAdjoint(_ node: NodeID) -> Bool {
         adjoints[node].map { graph.isNumber($0, .one) } ?? false
     }
@@ -77,7 +136,7 @@ extension Gradient {
     /// whose adjoint variable a later written line reads. A stage with adjoint exactly 1 is read
     /// as the seed, so the line defining it (`dl = 1`) is dropped, and so is any line feeding
     /// only such stages (`dg = -1` when `d = -g` ends up with adjoint 1): generated Swift
-    /// rejects a value nobody reads.
+    /// rejects a value nobody reads. Every contribution to a target is written, or none.
     public var writtenContributions: [Contribution] {
         var isInput = [Bool](repeating: false, count: graph.count)
         for node in staged.inputNodes { isInput[node.int] = true }
@@ -91,6 +150,76 @@ extension Gradient {
             if !hasUnitAdjoint(c.source) { read[c.source.int] = true }
         }
         return contributions.indices.filter { written[$0] }.map { contributions[$0] }
+    }
+
+    /// How each written contribution is written (see `BackwardStep`), in execution order.
+    ///
+    /// A stage's adjoint is folded (not written) when it is minus one adjoint variable (or
+    /// minus the seed) and at most one step reading it would then need a negation of its own:
+    /// a lone non-constant term into its target (`du = -(dl * y)`), which costs the negation
+    /// the fold saved, so a second one would make the fold a loss.
+    public var backwardSteps: [BackwardStep] {
+        let written = writtenContributions
+        var isInput = [Bool](repeating: false, count: graph.count)
+        for node in staged.inputNodes { isInput[node.int] = true }
+        // Written terms per target, and per node the steps reading it that could not absorb a
+        // negated upstream for free.
+        var terms = [Int32](repeating: 0, count: graph.count)
+        for c in written { terms[c.target.int] += 1 }
+        var costlyReaders = [Int32](repeating: 0, count: graph.count)
+        for c in written where graph.numberValue(c.partial) == nil && terms[c.target.int] == 1 {
+            costlyReaders[c.source.int] += 1
+        }
+        // Folded stage -> the node whose variable it negates (nil inside: the seed).
+        var folded: [NodeID: NodeID?] = [:]
+        var deferred = Set<NodeID>()
+        var steps: [BackwardStep] = []
+        steps.reserveCapacity(written.count)
+        for c in written {
+            var upstream: NodeID? = hasUnitAdjoint(c.source) ? nil : c.source
+            var upstreamNegated = false
+            if let source = upstream, let alias = folded[source] {
+                upstream = alias
+                upstreamNegated = true
+            }
+            let single = terms[c.target.int] == 1
+            var flipsPartial = false
+            var negated = upstreamNegated
+            if let k = graph.numberValue(c.partial), k.doubleValue.isFinite {
+                let unit = k == .one || k == .minusOne
+                if unit, upstreamNegated != (k == .minusOne), single, !isInput[c.target.int], costlyReaders[c.target.int] <= 1 {
+                    folded[c.target] = .some(upstream)
+                    steps.append(BackwardStep(contribution: c, upstream: upstream, flipsPartial: false, negated: true, form: .folded))
+                    continue
+                }
+                if upstream == nil {
+                    // The term is a constant: the sign goes into it (`-1`, `-0.109`).
+                    flipsPartial = upstreamNegated
+                    negated = false
+                } else if unit {
+                    negated = upstreamNegated != (k == .minusOne)
+                } else if upstreamNegated, !c.accumulates || k.isNegative {
+                    // `dw = dl * -0.109`; a term joining a sum rather subtracts (`dw -= dl * 0.109`).
+                    flipsPartial = true
+                    negated = false
+                }
+            }
+            let form: BackwardStep.Form
+            if c.accumulates {
+                form = deferred.remove(c.target) != nil ? .defineAfterDeferred : (negated ? .subtract : .accumulate)
+            } else if negated {
+                if single {
+                    form = .defineNegated
+                } else {
+                    form = .deferred
+                    deferred.insert(c.target)
+                }
+            } else {
+                form = .define
+            }
+            steps.append(BackwardStep(contribution: c, upstream: upstream, flipsPartial: flipsPartial, negated: negated, form: form))
+        }
+        return steps
     }
 
     /// The names to use inside the local derivative of `c`: only the gate's own operands and
@@ -107,29 +236,71 @@ extension Gradient {
         }
     }
 
-    /// The right-hand side of contribution `c`: `upstream * partial`, written the cheapest
-    /// readable way. No upstream (the folded seed) leaves the partial alone; a partial of 1
-    /// or -1 leaves the upstream alone; a partial `1/b` becomes `upstream / b` (one op, not two).
-    public func chainText<D: Dialect>(_ c: Contribution, printer: Printer<D>, names: (NodeID) -> String?, upstream: String?) -> String {
+    /// The term of `step` without its sign: `upstream * partial`, written the cheapest readable
+    /// way. No upstream (the seed) leaves the partial alone; a partial of 1 or -1 leaves the
+    /// upstream alone; a partial `1/b` becomes `upstream / b` (one op, not two).
+    /// - Parameter upstream: the name of `step.upstream`'s adjoint variable.
+    public func term<D: Dialect>(_ step: BackwardStep, printer: Printer<D>, names: (NodeID) -> String?, upstream: String?) -> Printed {
+        let c = step.contribution
+        let dialect = printer.dialect
+        if step.flipsPartial, let k = graph.numberValue(c.partial) {
+            let constant = Gradient.signed(-k, dialect)
+            guard let upstream else { return constant }
+            return Printed(upstream + dialect.times + constant.wrapped(below: Printed.Level.unary), Printed.Level.product)
+        }
         let partial = printer.printed(c.partial, names: names)
-        guard let upstream else { return partial.text }
+        guard let upstream else { return partial }
         switch graph.numberValue(c.partial) {
-        case .some(.one): return upstream
-        case .some(.minusOne): return "-" + upstream
+        case .some(.one), .some(.minusOne): return Printed(upstream, Printed.Level.atom)
         default: break
         }
         if let denominator = reciprocal(c.partial), names(c.partial) == nil {
-            let printed = printer.printed(denominator, names: names)
-            return printer.dialect.quotient(Printed(upstream, Printed.Level.atom), printed).text
+            return dialect.quotient(Printed(upstream, Printed.Level.atom), printer.printed(denominator, names: names))
         }
-        return upstream + printer.dialect.times + partial.wrapped(below: Printed.Level.unary)
+        return Printed(upstream + dialect.times + partial.wrapped(below: Printed.Level.unary), Printed.Level.product)
     }
 
-    /// For an accumulating contribution through a negation (partial -1), the term to subtract:
-    /// the upstream adjoint, or 1 when the upstream is the folded seed; nil otherwise.
-    public func subtractedTerm(_ c: Contribution, upstream: String?, one: String) -> String? {
-        guard c.accumulates, graph.isNumber(c.partial, .minusOne) else { return nil }
-        return upstream ?? one
+    /// The statement `step` writes, given its `term`, or nil when it writes nothing (folded, or
+    /// deferred into `deferred` until the target's next step, which takes it out).
+    public func statement<D: Dialect>(_ step: BackwardStep, term: Printed, dialect: D,
+                                      deferred: inout [NodeID: Printed]) -> BackwardStatement? {
+        let target = step.contribution.target
+        switch step.form {
+        case .define:
+            return .define(term)
+        case .defineNegated:
+            return .define(Printed(Gradient.negated(term, dialect), Printed.Level.product))
+        case .accumulate:
+            return .accumulate(term)
+        case .subtract:
+            return .subtract(term)
+        case .deferred:
+            deferred[target] = term
+            return nil
+        case .defineAfterDeferred:
+            let first = deferred.removeValue(forKey: target) ?? Printed("?", Printed.Level.atom)
+            let text = step.negated
+                ? Gradient.negated(first, dialect) + " - " + dialect.wrap(term, below: Printed.Level.product)
+                : dialect.wrap(term, below: Printed.Level.sum) + " - " + dialect.wrap(first, below: Printed.Level.product)
+            return .define(Printed(text, Printed.Level.sum))
+        case .folded:
+            return nil
+        }
+    }
+
+    /// `-term`, grouping a term that binds looser than a product or starts with a minus sign
+    /// itself (`-(-sin(w))`: Swift has no `--`).
+    static func negated<D: Dialect>(_ term: Printed, _ dialect: D) -> String {
+        let grouped = term.precedence < Printed.Level.product || term.text.hasPrefix("-")
+        return "-" + (grouped ? dialect.grouped(term.text) : term.text)
+    }
+
+    /// `value` printed with its sign, as the printer prints a negative number node.
+    static func signed<D: Dialect>(_ value: Number, _ dialect: D) -> Printed {
+        guard value.isNegative else { return dialect.number(value) }
+        let magnitude = dialect.number(-value)
+        return Printed("-" + dialect.wrap(magnitude, below: Printed.Level.product),
+                       magnitude.precedence >= Printed.Level.unary ? Printed.Level.unary : Printed.Level.product)
     }
 
     /// `b` when `node` is `1/b`.

@@ -10,8 +10,24 @@ enum Family: String, CaseIterable {
     /// A two-layer tanh network unrolled to scalars, squared loss; N is about the number of
     /// weights (hidden units H = max(1, N/(D+2)) with D = 16 numeric inputs).
     case mlp
+    /// The same network with every weight an input and the data as constants (issue 11's
+    /// family): H = D = isqrt(N) - 1 hidden units over D constants c_1..c_D with three decimal
+    /// digits, a third of them negative, `hj = tanh(c_1*wj_1 + ... + c_D*wj_D + bj)`,
+    /// `o = v1*h1 + ... + vH*hH + c`, `loss = (o - 0.5)^2`. (D + 1)^2 ≈ N inputs.
+    case mlpw
 
     static let mlpInputs = 16
+
+    static func mlpwWidth(_ n: Int) -> Int {
+        var d = 1
+        while (d + 2) * (d + 2) <= n { d += 1 }
+        return d
+    }
+
+    /// c_i for mlpw: 0.100 ... 0.999, negative for every third i, as program text (`-0.231`).
+    static func mlpwConstant(_ i: Int) -> (negative: Bool, magnitude: String) {
+        (i % 3 == 0, "0.\((i * 7919) % 900 + 100)")
+    }
 
     /// The input dimension's numeric values x_j = ((j mod 9) + 1)/10, j = 1..D.
     static func mlpInput(_ j: Int) -> String { "0.\((j % 9) + 1)" }
@@ -31,6 +47,16 @@ enum Family: String, CaseIterable {
                 for j in 1...Family.mlpInputs { v.append("w\(k)_\(j)") }
             }
             for k in 1...h { v.append("v\(k)") }
+            v.append("c")
+            return v
+        case .mlpw:
+            let d = Family.mlpwWidth(n)
+            var v: [String] = []
+            for j in 1...d {
+                for i in 1...d { v.append("w\(j)_\(i)") }
+                v.append("b\(j)")
+            }
+            for j in 1...d { v.append("v\(j)") }
             v.append("c")
             return v
         }
@@ -65,6 +91,21 @@ enum Family: String, CaseIterable {
             out += "o = c"
             for k in 1...h { out += " + v\(k)*h\(k)" }
             out += "\nloss = (o - 0.5)^2\n"
+        case .mlpw:
+            let d = Family.mlpwWidth(n)
+            out.reserveCapacity(d * d * 16 + d * 16)
+            for j in 1...d {
+                out += "h\(j) = tanh("
+                for i in 1...d {
+                    let c = Family.mlpwConstant(i)
+                    out += i == 1 ? "" : (c.negative ? " - " : " + ")
+                    out += (i == 1 && c.negative ? "-" : "") + "\(c.magnitude)*w\(j)_\(i)"
+                }
+                out += " + b\(j))\n"
+            }
+            out += "o = v1*h1"
+            if d >= 2 { for j in 2...d { out += " + v\(j)*h\(j)" } }
+            out += " + c\nloss = (o - 0.5)^2\n"
         }
         return out
     }

@@ -47,7 +47,7 @@ func option(_ args: [String], _ name: String) -> String? {
 }
 
 func family(_ name: String) -> Family {
-    guard let f = Family(rawValue: name) else { fail("unknown family '\(name)' (chain, wide, mlp)") }
+    guard let f = Family(rawValue: name) else { fail("unknown family '\(name)' (chain, wide, mlp, mlpw)") }
     return f
 }
 

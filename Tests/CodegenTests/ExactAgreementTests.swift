@@ -28,6 +28,12 @@ import Testing
         Case(source: "0^x", points: [[1], [2.5]]),
         Case(source: "pow(x, y)", points: [[0, 2], [0, 0.5], [2, 3]]),
         Case(source: "x^y + 2^(-x*y) + e^(-x*y)", points: [[0, 3], [1.5, 0.5]]),
+        // Signs folded by Gradient.backwardSteps: `dx = da * (2 * x) - db` for -db + da*(2*x),
+        // `dw2 = dd * -0.231` for (-dd)*0.231, `-cos(x) - da`, a negation read twice.
+        Case(source: "x^2*exp(-x) + sin(x*y)", points: [[0.7, 0.3], [-2.5, 1e-3]]),
+        Case(source: "tanh(0.109*w1 - 0.231*w2 + b)", points: [[0.3, -0.7, 0.1], [1e3, 2, -1]]),
+        Case(source: "exp(-x) - sin(x)", points: [[0.3], [-4.25]]),
+        Case(source: "sin(a - b*c) + cos(a - b*c)*exp(b)", points: [[0.1, 0.2, 0.3], [3, -1.5, 0.25]]),
     ]
 
     /// The evaluator's value and partials at every point, as Python `repr`s of the Doubles.
