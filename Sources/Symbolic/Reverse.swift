@@ -30,6 +30,8 @@ public struct Gradient {
     public let adjoints: NodeMap<NodeID>
     /// `d<name>` for every equation and input, distinct from every other name in the program.
     public let adjointNames: NodeMap<String>
+    /// Every name in use, adjoints included.
+    private let allocator: NameAllocator
 
     public var graph: Graph { staged.graph }
 
@@ -44,6 +46,7 @@ public struct Gradient {
             adjointNames[alias] = allocator.unique("d" + staged.outputName)
         }
         self.adjointNames = adjointNames
+        self.allocator = allocator
 
         var adjoints = NodeMap<NodeID>()
         var contributions: [Contribution] = []
@@ -88,6 +91,11 @@ public struct Gradient {
         }
         return kept
     }
+
+    /// Whether the program uses `name`: an input, a statement, a stage or an adjoint. Code
+    /// generators give their own variables (temporaries, renamed inputs) names this rejects.
+    /// No generated name is a word a target language reserves (see `NameAllocator`).
+    public func isNameInUse(_ name: String) -> Bool { allocator.isInUse(name) }
 
     /// ∂out/∂input as a lightly simplified node (0 for inputs the output ignores).
     public func derivative(_ inputIndex: Int) -> NodeID {

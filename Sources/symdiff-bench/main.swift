@@ -61,6 +61,8 @@ func json(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
 struct PhaseTimes {
     var parse = 0.0, programGraph = 0.0, staged = 0.0, gradient = 0.0, emit = 0.0
     var total: Double { parse + programGraph + staged + gradient + emit }
+    /// Peak RSS (VmHWM, kB) at the end of each phase: where the memory profile rises.
+    var peakAfter: [(phase: String, kb: Int)] = []
 }
 
 /// One run of the pipeline from text to NumPy code, timed per phase.
@@ -69,20 +71,25 @@ func compileOnce(_ text: String, variables: [String], emitting: Bool = true) thr
     var start = now()
     let parsed = Parser.parse(text)
     t.parse = now() - start
+    t.peakAfter.append(("parse", procStatus("VmHWM"))); t.peakAfter.append(("parse_rss", procStatus("VmRSS")))
     if let error = parsed.diagnostics.first(where: { $0.severity == .error }) { throw error }
     start = now()
     let program = try ProgramGraph(parsed.program, variables: variables)
     t.programGraph = now() - start
+    t.peakAfter.append(("programgraph", procStatus("VmHWM"))); t.peakAfter.append(("programgraph_rss", procStatus("VmRSS")))
     start = now()
     let staged = StagedProgram(program)
     t.staged = now() - start
+    t.peakAfter.append(("staged", procStatus("VmHWM"))); t.peakAfter.append(("staged_rss", procStatus("VmRSS")))
     start = now()
     let gradient = Gradient(staged)
     t.gradient = now() - start
+    t.peakAfter.append(("gradient", procStatus("VmHWM"))); t.peakAfter.append(("gradient_rss", procStatus("VmRSS")))
     if !emitting { return (t, gradient, 0) }
     start = now()
     let code = try emit(gradient, source: text, options: EmitOptions(language: .numpy))
     t.emit = now() - start
+    t.peakAfter.append(("emit", procStatus("VmHWM"))); t.peakAfter.append(("emit_rss", procStatus("VmRSS")))
     return (t, gradient, code.text.utf8.count)
 }
 
@@ -97,6 +104,7 @@ func compile(_ args: [String]) {
     let text = fam.program(n)
     let generateTime = now() - generateStart
     var best: PhaseTimes?
+    var first: PhaseTimes?
     var reps = 0
     var elapsed = 0.0
     var last: (Gradient, Int)?
@@ -107,13 +115,14 @@ func compile(_ args: [String]) {
             reps += 1
             elapsed += times.total
             if best == nil || times.total < best!.total { best = times }
+            if first == nil { first = times }
             last = (gradient, bytes)
         }
     } catch {
         fail("compile \(fam.rawValue) \(n): \(error)")
     }
     let peak = procStatus("VmHWM")
-    guard let best, let (gradient, bytes) = last else { fail("no repetition ran") }
+    guard let best, let first, let (gradient, bytes) = last else { fail("no repetition ran") }
     let countStart = now()
     let ops = gradient.opCounts()
     let countTime = now() - countStart
@@ -128,6 +137,8 @@ func compile(_ args: [String]) {
         "\"equations\": \(gradient.staged.equations.count)", "\"contributions\": \(gradient.contributions.count)",
         "\"emitted_bytes\": \(bytes)", "\"rss_before_kb\": \(rssBefore)", "\"vmhwm_kb\": \(peak)",
     ]
+    // Of the first repetition only: later ones reuse memory the first one freed.
+    fields += first.peakAfter.map { "\"vmhwm_after_\($0.phase)_kb\": \($0.kb)" }
     if args.contains("--check") {
         let point = variables.indices.map(Family.pointValue)
         let result = gradient.evaluate(at: point)
