@@ -11,26 +11,37 @@ extension FunctionBuilder {
     /// code needs two things that function does not offer: names for pinned constants inside
     /// local partials, and temporaries for arguments a spelling repeats (Swift's `step(b - a)`
     /// in the partial of `max`).
-    mutating func stagedBody() -> [BodyLine] {
+    mutating func stagedBody() -> FunctionBody {
         let partials = gradient.contributions.map(\.partial)
         let printed = graph.reachable(from: staged.equations.map(\.node) + [staged.output] + partials)
         let pinned = emitter.pinnedNames(graph, nodes: printed, names: plan.names)
         // A stage keeps its name even when pinned: only its definition uses the pin.
         let names = plan.names.merging(pinned) { name, _ in name }
 
-        var lines: [BodyLine] = [.comment("forward pass")]
-        var equationText = NodeMap<String>()
-        let forward = staged.forwardLines(emitter.dialect, names: names, outputName: plan.outputName)
-        for (index, line) in forward.enumerated() {
-            if line.equation != nil {
-                // A stage that is itself a pinned constant (Symbolic stages `1/0` when the
-                // user writes it) computes the pinned spelling instead of its op.
-                let node = staged.equations[index].node
-                let expression = pinned[node] ?? line.expression
-                equationText[node] = "\(line.name) = \(expression)"
-                lines.append(.define(name: line.name, expression: valueExpression(expression, of: node)))
-            } else {
+        var lines = FunctionBody()
+        lines.append(.comment("forward pass"))
+        // Where each equation's line is, for the backward pass's `from:` comments, which quote
+        // it from the buffer; a stage whose definition differs from its text (a constant
+        // converted to float64) keeps its text here instead.
+        var equationLines = NodeMap<FunctionBody.Excerpt>()
+        var equationTexts: [NodeID: String] = [:]
+        var index = 0
+        staged.forEachForwardLine(emitter.dialect, names: names, outputName: plan.outputName) { line in
+            defer { index += 1 }
+            guard line.equation != nil else {
                 lines.append(.define(name: line.name, expression: valueExpression(line.expression, of: staged.output)))
+                return
+            }
+            // A stage that is itself a pinned constant (Symbolic stages `1/0` when the user
+            // writes it) computes the pinned spelling instead of its op.
+            let node = staged.equations[index].node
+            let expression = pinned[node] ?? line.expression
+            let definition = valueExpression(expression, of: node)
+            let excerpt = lines.append(.define, name: line.name, expression: definition)
+            if definition == expression {
+                equationLines[node] = excerpt
+            } else {
+                equationTexts[node] = "\(line.name) = \(expression)"
             }
         }
 
@@ -44,7 +55,11 @@ extension FunctionBuilder {
         var temporaries = NodeMap<String>()
         for c in gradient.writtenContributions {
             if c.source != currentSource, let name = staged.names[c.source] {
-                lines.append(.comment("from: " + (equationText[c.source] ?? name)))
+                if let excerpt = equationLines[c.source] {
+                    lines.appendComment("from: ", quoting: excerpt)
+                } else {
+                    lines.append(.comment("from: " + (equationTexts[c.source] ?? name)))
+                }
             }
             currentSource = c.source
             // Name only the gate's own operands and output, as Gradient.backwardLines does.
@@ -76,6 +91,7 @@ extension FunctionBuilder {
             }
             assigned[c.target] = true
         }
-        return lines + unreachedInputs(assigned: assigned, seed: seed?.name)
+        lines.append(contentsOf: unreachedInputs(assigned: assigned, seed: seed?.name))
+        return lines
     }
 }
