@@ -60,25 +60,39 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     @discardableResult
     public mutating func append(_ kind: Kind, name: String, expression: String) -> Excerpt {
         let start = text.count
-        text.append(contentsOf: name.utf8)
+        append(name)
         let nameCount = text.count - start
-        text.append(contentsOf: expression.utf8)
+        append(expression)
         return finish(kind, start: start, nameCount: nameCount)
     }
 
     /// Adds the comment `prefix` + `name = expression` of an earlier line (`from: b = a * x`),
     /// copying its bytes rather than printing it again.
     public mutating func appendComment(_ prefix: String, quoting excerpt: Excerpt) {
-        // Copied out first: appending a slice of `text` to itself would copy the whole buffer.
-        let expressionStart = excerpt.start + excerpt.nameCount
-        let name = Array(text[excerpt.start ..< expressionStart])
-        let expression = Array(text[expressionStart ..< expressionStart + excerpt.expressionCount])
         let start = text.count
-        text.append(contentsOf: prefix.utf8)
-        text.append(contentsOf: name)
-        text.append(contentsOf: " = ".utf8)
-        text.append(contentsOf: expression)
+        append(prefix)
+        copy(excerpt.start, count: excerpt.nameCount)
+        append(" = ")
+        copy(excerpt.start + excerpt.nameCount, count: excerpt.expressionCount)
         finish(.comment, start: start, nameCount: 0)
+    }
+
+    /// Appends `string`'s UTF-8 in one copy (a small string's bytes are not contiguous until
+    /// `withUTF8` puts them on the stack; through `utf8` they were appended one at a time).
+    private mutating func append(_ string: String) {
+        var string = string
+        string.withUTF8 { text.append(contentsOf: $0) }
+    }
+
+    /// Appends `count` bytes of `text` from `offset`: grown first, then copied within the one
+    /// buffer (appending a slice of `text` to itself would copy the whole buffer each time).
+    private mutating func copy(_ offset: Int, count: Int) {
+        let end = text.count
+        text.append(contentsOf: repeatElement(0, count: count))
+        text.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            (base + end).update(from: base + offset, count: count)
+        }
     }
 
     /// Records the line whose bytes start at `start` and run to the end of `text`. A name or
