@@ -40,10 +40,13 @@ struct NamePlan {
         if gradient.isNameInUse(functionName) { clashing.insert(functionName) }
         guard !clashing.isEmpty else { return }
 
-        let adjointed = staged.inputNodes + staged.equations.map(\.node) + (staged.outputAlias.map { [$0] } ?? [])
-        let ordered = staged.inputs + staged.equations.map(\.name) + [staged.outputName] + adjointed.compactMap { gradient.adjointNames[$0] }
+        // Visit every name in order, but hash only those as long as a clashing one.
+        let lengths = Set(clashing.map(\.utf8.count))
+        func clashes(_ name: String) -> Bool { lengths.contains(name.utf8.count) && clashing.contains(name) }
         var map: [String: String] = [:]
-        for name in ordered where map[name] == nil && clashing.contains(name) {
+        func renamed(_ name: String) -> String? {
+            guard clashes(name) else { return nil }
+            if let new = map[name] { return new }
             var candidate = name + "_"
             var suffix = 2
             while !isFree(candidate) {
@@ -52,15 +55,20 @@ struct NamePlan {
             }
             handedOut.insert(candidate)
             map[name] = candidate
-            renamed.append(Renaming(from: name, to: candidate))
+            self.renamed.append(Renaming(from: name, to: candidate))
+            return candidate
         }
-        for node in staged.inputNodes + staged.equations.map(\.node) {
-            if let name = names[node], let new = map[name] { names[node] = new }
+        for (name, node) in zip(staged.inputs, staged.inputNodes) {
+            if let new = renamed(name) { names[node] = new }
         }
+        for equation in staged.equations {
+            if let new = renamed(equation.name) { names[equation.node] = new }
+        }
+        outputName = renamed(staged.outputName) ?? staged.outputName
+        let adjointed = staged.inputNodes + staged.equations.map(\.node) + (staged.outputAlias.map { [$0] } ?? [])
         for node in adjointed {
-            if let name = adjointNames[node], let new = map[name] { adjointNames[node] = new }
+            if let name = adjointNames[node], let new = renamed(name) { adjointNames[node] = new }
         }
-        outputName = map[staged.outputName] ?? staged.outputName
     }
 
     /// Whether no variable of the generated code has or will have `name`.

@@ -32,9 +32,12 @@ struct NameAllocator {
     /// name `unique` handed out (an adjoint). Function spellings and reserved words are not in
     /// use, only unavailable.
     func isInUse(_ name: String) -> Bool {
-        if used.contains(name) { return true }
-        guard let index = NameAllocator.letterIndex(name), index < nextLetter else { return false }
-        return !NameAllocator.avoided.contains(name)
+        used.contains(name) || (isTakenLetterName(name) && !NameAllocator.avoided.contains(name))
+    }
+
+    /// Whether `name` is a letter name `fresh` has passed (handed out, or skipped).
+    private func isTakenLetterName(_ name: String) -> Bool {
+        NameAllocator.letterIndex(name).map { $0 < nextLetter } ?? false
     }
 
     /// Whether `name` may be handed out.
@@ -54,6 +57,10 @@ struct NameAllocator {
     /// `preferred` if available (`preferred_` if it is a reserved word), otherwise
     /// `preferred_2`, `preferred_3`, ...
     mutating func unique(_ preferred: String) -> String {
+        // The common case (every adjoint name of a large program) in two set operations.
+        if !NameAllocator.avoided.contains(preferred), !isTakenLetterName(preferred), used.insert(preferred).inserted {
+            return preferred
+        }
         var candidate = ReservedNames.everyLanguage.contains(preferred) ? preferred + "_" : preferred
         var n = 2
         while !isAvailable(candidate) {

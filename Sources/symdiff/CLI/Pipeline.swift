@@ -43,6 +43,15 @@ enum Pipeline {
                               point names: [String]) throws -> (gradient: Gradient, unread: [String]) {
         let program = try parse(input, io)
         let requested = try arguments.list(CommonOptions.vars.long)
+        if requested == nil && names.isEmpty {
+            // The program's own inputs in their own order: nothing to check or add, and listing
+            // the inputs (a sort of every syntax node) is left to ProgramGraph, which needs it.
+            do {
+                return (try Gradient(program: program, expand: expand), [])
+            } catch let error as SymbolicError {
+                throw CLIError.input(error.description)
+            }
+        }
         let inputs = program.inputs
         // Sets, not `Array.contains`: a program of 3*10^4 inputs (one per weight of a network)
         // spent 1.7 s comparing names pairwise here.
