@@ -35,6 +35,12 @@ struct NameAllocator {
         used.contains(name) || (isTakenLetterName(name) && !NameAllocator.avoided.contains(name))
     }
 
+    /// Makes room for `count` more names from `unique`, so that naming 10^5 adjoints does not
+    /// rehash the set as it grows.
+    mutating func reserveCapacity(forMore count: Int) {
+        used.reserveCapacity(used.count + count)
+    }
+
     /// Whether `name` is a letter name `fresh` has passed (handed out, or skipped).
     private func isTakenLetterName(_ name: String) -> Bool {
         NameAllocator.letterIndex(name).map { $0 < nextLetter } ?? false

@@ -39,6 +39,7 @@ public struct Gradient {
         self.staged = staged
         let graph = staged.graph
         var allocator = staged.allocator
+        allocator.reserveCapacity(forMore: staged.inputNodes.count + staged.equations.count + 1)
         var adjointNames = NodeMap<String>()
         for node in staged.inputNodes { adjointNames[node] = allocator.unique("d" + (staged.names[node] ?? "")) }
         for eq in staged.equations { adjointNames[eq.node] = allocator.unique("d" + eq.name) }
