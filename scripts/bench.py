@@ -1,7 +1,7 @@
 """Driver of scripts/bench: runs every measurement in its own subprocess with a timeout and
 prints one Markdown report (see Benchmarks/README.md for what is measured and how).
 
-    scripts/bench [--quick] [--write] [--only compile,cost,swift,numpy] [--timeout S]
+    scripts/bench [--quick] [--write] [--only compile,cli,cost,swift,numpy] [--timeout S]
                   [--families chain,wide,mlp,mlpw] [--peers sympy,symengine,casadi] [--max-ops K]
                   [--numpy-ops-max K]
 """
@@ -38,6 +38,11 @@ CHAIN_RUN_SIZES = [10, 16, 64, 100, 1000]
 # mlpw N=32768 is issue 11's network: H = D = 180, every weight an input.
 TARGET_N = {"chain": 32768, "wide": 16384, "mlp": 65536, "mlpw": 32768}
 SYMPY_TARGET = ("wide", 512)
+
+# Through the CLI: the target sizes times these (about 1e5 to 1e6 forward ops), each run this often.
+SYMDIFF = os.path.join(ROOT, ".build", "release", "symdiff")
+CLI_SCALES = [1, 2, 4, 8]
+CLI_REPS = 5
 
 
 def log(message):
@@ -246,6 +251,176 @@ def compile_sweep(cfg, available):
             if all(tool in stopped or not available.get(tool, True) for tool in ["symdiff"] + PEERS):
                 break
     return results
+
+
+# ---------------------------------------------------------------------------------------------
+# 1b: compile speed and memory through the CLI, against CasADi in the same run
+
+
+def run_measured(cmd, timeout, stdout=os.devnull):
+    """One run of `cmd` with stdout to a file: (status, wall seconds, peak RSS in kB of that process,
+    last line of stderr). Wall time runs from fork to exit, as a user timing the command sees it."""
+    with open(stdout, "wb") as out, open(os.path.join(WORK, "stderr.txt"), "w+b") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, start_new_session=True)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid == proc.pid:
+                break
+            if time.perf_counter() > deadline:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                return "timeout", time.perf_counter() - start, 0, ""
+            time.sleep(0.002)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
+    return ("ok" if proc.returncode == 0 else "error"), wall, usage.ru_maxrss, (lines[-1][:160] if lines else "")
+
+
+def median(values):
+    v = sorted(values)
+    return (v[len(v) // 2] + v[(len(v) - 1) // 2]) / 2 if v else float("nan")
+
+
+def cli_sizes(cfg, family):
+    base = TARGET_N[family]
+    return [base // 16, base // 8] if cfg["quick"] else [base * k for k in CLI_SCALES]
+
+
+def cli_sweep(cfg, available):
+    """results[family][n] = {forward_ops, symdiff: {walls, rss_kb}, casadi: {build, gradient_codegen, total}}.
+
+    symdiff: `symdiff emit -f FILE --lang numpy > /dev/null`, the release binary, process start to exit.
+    CasADi (at the target size only): one `bench_peers.py casadi` process per repetition, alternating
+    with symdiff's runs so that both see the same load; its own timers split the build (Python building
+    the SX expression) from gradient + Function + C code generation."""
+    work = os.path.join(WORK, "cli")
+    os.makedirs(work, exist_ok=True)
+    reps = 3 if cfg["quick"] else CLI_REPS
+    limit = cfg["timeout"] + 15
+    results = {"baseline_rss_kb": None, "families": {}}
+    # The process's own footprint (runtime, libraries), for memory per op above it.
+    base = [run_measured([SYMDIFF, "emit", "x*y", "--lang", "numpy"], 30) for _ in range(3)]
+    if all(b[0] == "ok" for b in base):
+        results["baseline_rss_kb"] = min(b[2] for b in base)
+    for family in cfg["families"]:
+        if family not in TARGET_N:
+            continue
+        rows = results["families"].setdefault(family, {})
+        for n in cli_sizes(cfg, family):
+            path = os.path.join(work, f"{family}-{n}.sd")
+            status, _, _, why = run_measured([BENCH, "program", family, str(n)], 120, stdout=path)
+            if status != "ok":
+                rows[n] = {"status": status, "why": why}
+                break
+            counted = run([BENCH, "compile", family, str(n), "--skip-emit", "--max-reps", "1"], limit)
+            data = last_json(counted[1]) if counted[0] == "ok" else None
+            row = {"forward_ops": data["forward_ops"] if data else estimated_forward_ops(family, n),
+                   "text_bytes": os.path.getsize(path), "symdiff": {"walls": [], "rss_kb": []}}
+            with_casadi = n == TARGET_N[family] or (cfg["quick"] and n == cli_sizes(cfg, family)[0])
+            if with_casadi and available.get("casadi"):
+                row["casadi"] = {"build": [], "gradient_codegen": [], "total": []}
+            for _ in range(reps):
+                status, wall, rss, why = run_measured([SYMDIFF, "emit", "-f", path, "--lang", "numpy"], limit)
+                if status != "ok":
+                    row["symdiff"].update(status=status, why=why)
+                    break
+                row["symdiff"]["walls"].append(wall)
+                row["symdiff"]["rss_kb"].append(rss)
+                if "casadi" in row and "status" not in row["casadi"]:
+                    cmd = [sys.executable, os.path.join(ROOT, "scripts", "bench_peers.py"), "casadi", family, str(n),
+                           "--min-time", "0", "--max-reps", "1"]
+                    c_status, out, err, _ = run(cmd, limit)
+                    c = last_json(out) if c_status == "ok" else None
+                    if c is None:
+                        row["casadi"] = {"status": c_status if c_status != "ok" else "error",
+                                         "why": err.strip().splitlines()[-1][:160] if err.strip() else ""}
+                        continue
+                    row["casadi"]["build"].append(c["build_s"])
+                    row["casadi"]["gradient_codegen"].append(c["diff_s"] + c["codegen_s"])
+                    row["casadi"]["total"].append(c["total_s"])
+            rows[n] = row
+            sd = row["symdiff"]
+            if sd["walls"]:
+                cas = row.get("casadi", {})
+                extra = (f"; CasADi gradient+codegen median {median(cas['gradient_codegen']):.3f} s, with build "
+                         f"{median(cas['total']):.3f} s" if cas.get("gradient_codegen") else "")
+                log(f"  cli {family:5} N={n:<8} symdiff median {median(sd['walls']):.3f} s, peak RSS "
+                    f"{max(sd['rss_kb']) / 1024:.0f} MB{extra}")
+            if "status" in sd:
+                log(f"  cli {family:5} N={n:<8} symdiff {sd['status']} {sd.get('why', '')}")
+                break
+    return results
+
+
+def report_cli(L, targets, cli, cfg):
+    """Section 1b and its targets: compile speed against CasADi, memory per op, and growth."""
+    L.append("## 1b. Compile speed and memory through the CLI")
+    L.append("")
+    L.append(f"symdiff: `symdiff emit -f FILE --lang numpy > /dev/null`, the release binary, timed from process start "
+             f"to exit (reading and parsing the file, staging, differentiating, emitting, writing the Python); "
+             f"peak RSS is the process's maximum resident set (`ru_maxrss`). CasADi (at the target sizes): SX "
+             f"`gradient` + `Function` + `CodeGenerator.dump()` (C code), timed in its Python process after a warm-up; "
+             f"'build' is Python building the SX expression, which symdiff's time has no counterpart of (its parse "
+             f"is inside its time). Each side runs {CLI_REPS if not cfg['quick'] else 3} times, alternating, in the same "
+             f"run; times are medians (min in parentheses).")
+    L.append("")
+    base = cli.get("baseline_rss_kb")
+    L.append("| family | N | forward ops | symdiff | peak RSS | bytes/op | bytes/op above `emit x*y`"
+             " | CasADi gradient+codegen | CasADi build | symdiff / CasADi (build excluded) | symdiff / CasADi (build included) |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    growth, memory = [], []
+    for family, rows in cli.get("families", {}).items():
+        prev = None
+        for n in sorted(rows, key=int):
+            row = rows[n]
+            sd = row.get("symdiff", {})
+            if not sd.get("walls"):
+                L.append(f"| {family} | {n} | {row.get('forward_ops', '')} | {sd.get('status', row.get('status', ''))} | | | | | | | |")
+                continue
+            ops = row["forward_ops"]
+            t, rss = median(sd["walls"]), max(sd["rss_kb"])
+            per_op = rss * 1024 / ops
+            above = f"{(rss - base) * 1024 / ops:.0f}" if base else ""
+            memory.append((family, n, ops, per_op))
+            cas = row.get("casadi", {})
+            cas_cells = ["", "", "", ""]
+            if cas.get("gradient_codegen"):
+                g, b, tot = median(cas["gradient_codegen"]), median(cas["build"]), median(cas["total"])
+                cas_cells = [f"{g:.3f} s ({min(cas['gradient_codegen']):.3f})", f"{b:.3f} s", f"{t / g:.2f}", f"{t / tot:.2f}"]
+                targets.append((f"compile {family} N={n} ({ops} forward ops) through the CLI <= 1.0x CasADi's gradient + codegen "
+                                f"(build excluded)",
+                                f"symdiff {t:.3f} s vs CasADi {g:.3f} s: {t / g:.2f}x (with CasADi's build, {tot:.3f} s: "
+                                f"{t / tot:.2f}x)", t / g <= 1.0))
+            elif "casadi" in row:
+                cas_cells[0] = cas.get("status", "")
+            L.append(f"| {family} | {n} | {ops} | {t:.3f} s ({min(sd['walls']):.3f}) | {rss / 1024:.0f} MB | {per_op:.0f} | "
+                     f"{above} | " + " | ".join(cas_cells) + " |")
+            if prev is not None and int(n) == 2 * int(prev[0]):
+                growth.append((family, int(n), t / prev[1], rss / prev[2]))
+            prev = (n, t, rss)
+    L.append("")
+    if growth:
+        L.append("Growth between consecutive sizes (medians): " + "; ".join(
+            f"{f} N={n}: time {q:.2f}, peak RSS {m:.2f}" for f, n, q, m in growth) + ".")
+        L.append("")
+        worst = max(growth, key=lambda g: g[2])
+        targets.append(("time linear through the CLI: t(2N)/t(N) <= 2.2 (medians, ~1e5 to 1e6 forward ops)",
+                        f"worst {worst[2]:.2f} ({worst[0]} N={worst[1]}); peak RSS worst "
+                        f"{max(g[3] for g in growth):.2f}", all(g[2] <= 2.2 for g in growth)))
+    in_range = [m for m in memory if 0.9e5 <= m[2] <= 1.1e6]
+    if in_range:
+        worst = max(in_range, key=lambda m: m[3])
+        targets.append(("peak RSS <= 500 bytes per forward op at 1e5-1e6 ops (whole CLI process)",
+                        f"worst {worst[3]:.0f} B/op ({worst[0]} N={worst[1]}, {worst[2]} ops); best "
+                        f"{min(m[3] for m in in_range):.0f}", all(m[3] <= 500 for m in in_range)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -474,7 +649,7 @@ def ratio(a, b):
     return a / b if b else float("nan")
 
 
-def report(env, compile_results, swift_results, numpy_results, cfg):
+def report(env, compile_results, swift_results, numpy_results, cfg, cli_results=None):
     L = []
     L.append("# symdiff benchmarks")
     L.append("")
@@ -504,7 +679,8 @@ def report(env, compile_results, swift_results, numpy_results, cfg):
                 continue
             L.append(f"### {family}")
             L.append("")
-            L.append("| N | forward ops | symdiff | growth | peak RSS | bytes/op | SymPy | SymEngine | CasADi SX | CasADi / symdiff |")
+            L.append("| N | forward ops | symdiff | growth | peak RSS | bytes/op | SymPy | SymEngine | CasADi SX (incl. build) "
+                     "| CasADi (incl. build) / symdiff |")
             L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
             prev = None
             for n in sorted(rows):
@@ -605,7 +781,8 @@ def report(env, compile_results, swift_results, numpy_results, cfg):
                 continue
             r = compile_results.get(family, {}).get(n, {})
             sd, cas = r.get("symdiff"), r.get("casadi")
-            name = f"compile {family} N={n} (~1e5 forward ops) no slower than CasADi SX"
+            name = (f"compile {family} N={n} (~1e5 forward ops) in-process no slower than CasADi SX including its build "
+                    f"(the CLI comparison, build excluded, is in 1b)")
             cas_text = f"CasADi {cas['total_s']:.3g} s" if ok(cas) else f"CasADi {cas.get('status') if cas else 'not run'}"
             if ok(sd) and ok(cas):
                 q = sd["total_s"] / cas["total_s"]
@@ -673,6 +850,9 @@ def report(env, compile_results, swift_results, numpy_results, cfg):
                                 f"fwd+bwd {worst_total[1]:+d} (N={worst_total[2]})")
         if compared:
             targets.append(("forward and fwd+bwd op counts <= CasADi's on every family and N", "; ".join(op_parts), op_met))
+
+    if cli_results is not None:
+        report_cli(L, targets, cli_results, cfg)
 
     if swift_results is not None:
         L.append("## 3. Run speed of emitted Swift")
@@ -760,7 +940,7 @@ CFG = {}
 def main():
     args = sys.argv[1:]
     quick = "--quick" in args
-    sections = {"compile", "swift", "numpy"}
+    sections = {"compile", "cli", "swift", "numpy"}
     if "--only" in args:
         sections = set(args[args.index("--only") + 1].split(","))
     families = FAMILIES
@@ -778,7 +958,7 @@ def main():
             raw = json.load(f)
         CFG.update(raw.get("cfg", {}))
         comp = raw["compile"] and {fam: {int(n): v for n, v in rows.items()} for fam, rows in raw["compile"].items()}
-        text = report(raw["env"], comp, raw["swift"], raw["numpy"], CFG)
+        text = report(raw["env"], comp, raw["swift"], raw["numpy"], CFG, raw.get("cli"))
         print(text)
         if "--write" in args:
             with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
@@ -787,10 +967,13 @@ def main():
     log("bench: environment")
     env = machine()
     available = {p: env["versions"].get(p) is not None for p in PEERS}
-    compile_results = swift_results = numpy_results = None
+    compile_results = swift_results = numpy_results = cli_results = None
     if "compile" in sections:
         log("bench: 1-2. compile speed and op counts")
         compile_results = compile_sweep(CFG, available)
+    if "cli" in sections:
+        log("bench: 1b. compile speed and memory through the CLI, against CasADi")
+        cli_results = cli_sweep(CFG, available)
     if "swift" in sections:
         log("bench: 3. run speed of emitted Swift")
         try:
@@ -806,11 +989,11 @@ def main():
                 numpy_results = {"size": 0, "cases": {}, "labels": {}, "error": str(e)}
         else:
             numpy_results = {"size": 0, "cases": {}, "labels": {}}
-    text = report(env, compile_results, swift_results, numpy_results, CFG)
+    text = report(env, compile_results, swift_results, numpy_results, CFG, cli_results)
     os.makedirs(WORK, exist_ok=True)
     with open(os.path.join(WORK, "raw.json"), "w") as f:
-        json.dump({"env": env, "cfg": CFG, "compile": compile_results, "swift": swift_results, "numpy": numpy_results},
-                  f, indent=1, default=str)
+        json.dump({"env": env, "cfg": CFG, "compile": compile_results, "swift": swift_results, "numpy": numpy_results,
+                   "cli": cli_results}, f, indent=1, default=str)
     print(text)
     if "--write" in args:
         with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:

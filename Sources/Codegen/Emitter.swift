@@ -29,11 +29,11 @@ public struct GeneratedFunction: Hashable, Sendable {
     /// Variables renamed away from reserved names.
     public var renamed: [Renaming]
     /// The statements between the parameter conversion and the return.
-    public var body: [BodyLine]
+    public var body: FunctionBody
 
     /// A function with the given parts.
     public init(name: String, parameters: [String], valueName: String, partialNames: [String], summary: String,
-                renamed: [Renaming], body: [BodyLine]) {
+                renamed: [Renaming], body: FunctionBody) {
         self.name = name
         self.parameters = parameters
         self.valueName = valueName

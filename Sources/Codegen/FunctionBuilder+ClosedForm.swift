@@ -9,7 +9,7 @@ extension FunctionBuilder {
     /// The value is brought to the same canonical form as the partials, so that what they
     /// share is the same node (the user's `sigmoid(sqrt(y))` and the partials'
     /// `sigmoid(y^(1/2))` would otherwise be computed twice).
-    mutating func closedFormBody() -> [BodyLine] {
+    mutating func closedFormBody() -> FunctionBody {
         var simplifier = Simplifier(graph)
         let simplified = simplifier.simplify(staged.output)
         let output = simplifier.stopReason == .done ? simplified : staged.output
@@ -25,7 +25,7 @@ extension FunctionBuilder {
         let pinned = emitter.pinnedNames(graph, nodes: graph.reachable(from: roots), names: names)
         names = merged(names, pinned)
 
-        var lines: [BodyLine] = []
+        var lines = FunctionBody()
         // A pinned node prints as its value, so what was hoisted only for it (the argument of a
         // constant `sign(atan(e))`, which Swift pins) is never read: Swift rejects unused lets.
         let read = Set(graph.reachable(from: roots) { pinned[$0] != nil })
@@ -56,6 +56,7 @@ extension FunctionBuilder {
             lines.append(.define(name: name, expression: valueExpression(printer.printed(partial, names: names).text, of: partial)))
             assigned[input] = true
         }
-        return lines + finishedPartials(assigned: assigned)
+        lines.append(contentsOf: finishedPartials(assigned: assigned))
+        return lines
     }
 }

@@ -12,26 +12,37 @@ extension FunctionBuilder {
     /// arguments a spelling repeats (Swift's `step(b - a)` in the partial of `max`). The seed
     /// is folded in: a term straight from the value is its partial alone (`da = z`), and
     /// `finishedPartials` gives each partial its returned form (NumPy: the value's shape).
-    mutating func stagedBody() -> [BodyLine] {
+    mutating func stagedBody() -> FunctionBody {
         let partials = gradient.contributions.map(\.partial)
         let printed = graph.reachable(from: staged.equations.map(\.node) + [staged.output] + partials)
         let pinned = emitter.pinnedNames(graph, nodes: printed, names: plan.names)
         // A stage keeps its name even when pinned: only its definition uses the pin.
         let names = plan.names.merging(pinned) { name, _ in name }
 
-        var lines: [BodyLine] = [.comment("forward pass")]
-        var equationText = NodeMap<String>()
-        let forward = staged.forwardLines(emitter.dialect, names: names, outputName: plan.outputName)
-        for (index, line) in forward.enumerated() {
-            if line.equation != nil {
-                // A stage that is itself a pinned constant (Symbolic stages `1/0` when the
-                // user writes it) computes the pinned spelling instead of its op.
-                let node = staged.equations[index].node
-                let expression = pinned[node] ?? line.expression
-                equationText[node] = "\(line.name) = \(expression)"
-                lines.append(.define(name: line.name, expression: valueExpression(expression, of: node)))
-            } else {
+        var lines = FunctionBody()
+        lines.append(.comment("forward pass"))
+        // Where each equation's line is, for the backward pass's `from:` comments, which quote
+        // it from the buffer; a stage whose definition differs from its text (a constant
+        // converted to float64) keeps its text here instead.
+        var equationLines = NodeMap<FunctionBody.Excerpt>()
+        var equationTexts: [NodeID: String] = [:]
+        var index = 0
+        staged.forEachForwardLine(emitter.dialect, names: names, outputName: plan.outputName) { line in
+            defer { index += 1 }
+            guard line.equation != nil else {
                 lines.append(.define(name: line.name, expression: valueExpression(line.expression, of: staged.output)))
+                return
+            }
+            // A stage that is itself a pinned constant (Symbolic stages `1/0` when the user
+            // writes it) computes the pinned spelling instead of its op.
+            let node = staged.equations[index].node
+            let expression = pinned[node] ?? line.expression
+            let definition = valueExpression(expression, of: node)
+            let excerpt = lines.append(.define, name: line.name, expression: definition)
+            if definition == expression {
+                equationLines[node] = excerpt
+            } else {
+                equationTexts[node] = "\(line.name) = \(expression)"
             }
         }
 
@@ -39,7 +50,17 @@ extension FunctionBuilder {
         let planner = HoistingPlanner(graph: graph)
         var assigned = NodeMap<Bool>()
         var currentSource: NodeID?
-        var heading: String?
+        // The comment naming the forward equation, written with the first line under it (a
+        // deferred step writes none): quoted from the forward line in the buffer when it is there.
+        var heading: (excerpt: FunctionBody.Excerpt?, text: String)?
+        func writeHeading() {
+            guard let pending = heading.take() else { return }
+            if let excerpt = pending.excerpt {
+                lines.appendComment("from: ", quoting: excerpt)
+            } else {
+                lines.append(.comment(pending.text))
+            }
+        }
         // Temporaries stay in scope for the rest of the body, so later lines reuse them.
         var temporaries = NodeMap<String>()
         var deferred: [NodeID: Printed] = [:]
@@ -47,7 +68,7 @@ extension FunctionBuilder {
             let c = step.contribution
             // The heading is written with the first line under it: a deferred step writes none.
             if c.source != currentSource, let name = staged.names[c.source] {
-                heading = "from: " + (equationText[c.source] ?? name)
+                heading = (equationLines[c.source], "from: " + (equationTexts[c.source] ?? name))
             }
             currentSource = c.source
             // Name only the gate's own operands and output, as Gradient.backwardLines does.
@@ -66,14 +87,14 @@ extension FunctionBuilder {
             for node in planner.hoisted([c.partial], named: local, shareRepeated: false,
                                         repeatsArgument: emitter.repeatsArgument) {
                 let temporary = plan.temporary()
-                if let text = heading.take() { lines.append(.comment(text)) }
+                writeHeading()
                 lines.append(.define(name: temporary, expression: printer.printed(node, names: local, literalRoot: true).text))
                 temporaries[node] = temporary
             }
             let term = gradient.term(step, printer: printer, names: local, upstream: step.upstream.map { plan.adjointNames[$0] ?? "?" })
             assigned[c.target] = true
             guard let statement = gradient.statement(step, term: term, dialect: emitter.dialect, deferred: &deferred) else { continue }
-            if let text = heading.take() { lines.append(.comment(text)) }
+            writeHeading()
             let target = plan.adjointNames[c.target] ?? "?"
             switch statement {
             case .define(let expression):
@@ -87,6 +108,7 @@ extension FunctionBuilder {
                 lines.append(.decrement(name: target, expression: emitter.dialect.wrap(expression, below: Printed.Level.product)))
             }
         }
-        return lines + finishedPartials(assigned: assigned)
+        lines.append(contentsOf: finishedPartials(assigned: assigned))
+        return lines
     }
 }

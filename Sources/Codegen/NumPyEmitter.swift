@@ -47,42 +47,49 @@ public struct NumPyEmitter: Emitter {
 
     /// The module text: import, function, docstring, float64 conversion, body, return.
     public func render(_ function: GeneratedFunction) -> String {
-        var out = "import numpy as np\n\n\n"
-        out += "def \(function.name)(\(function.parameters.joined(separator: ", "))):\n"
-        let returned = ["value"] + function.parameters.map { "d\(function.name)/d\($0)" }
-        out += "    \"\"\"Value and gradient of \(Docstring.escaped(function.summary)).\n\n"
-        out += "    Returns (\(returned.joined(separator: ", "))); element-wise on floats and NumPy arrays.\n"
-        if !function.parameters.isEmpty {
-            out += "    Each partial is a read-only array in the value's shape (0-d for floats), which may share\n"
-            out += "    memory with an input or another partial: np.array(d) makes a writable copy.\n"
-        }
-        if !function.renamed.isEmpty {
-            out += "    Renamed (reserved in Python): \(function.renamed.map(\.description).joined(separator: ", ")).\n"
-        }
-        out += "    \"\"\"\n"
-        if !function.parameters.isEmpty {
-            out += "    # float64 arrays: IEEE semantics (1/0 is inf, log(-1) is nan), never a Python exception\n"
-        }
-        for parameter in function.parameters {
-            out += "    \(parameter) = np.asarray(\(parameter), dtype=np.float64)\n"
-        }
-        for line in function.body {
-            switch line {
-            case .comment(let text):
-                out += "    # \(text)\n"
-            case .define(let name, let expression):
-                out += "    \(name) = \(expression)\n"
-            case .accumulate(let name, let expression):
-                // Never `+=`: it would write into an array that another adjoint may alias
-                // (after `dx = da`, `dx += ...` would change `da` too).
-                out += "    \(name) = \(name) + \(expression)\n"
-            case .decrement(let name, let expression):
-                out += "    \(name) = \(name) - \(expression)\n"
+        CodeWriter.text { out in
+            out.write("import numpy as np\n\n\n")
+            out.write("def \(function.name)(\(function.parameters.joined(separator: ", "))):\n")
+            let returned = ["value"] + function.parameters.map { "d\(function.name)/d\($0)" }
+            out.write("    \"\"\"Value and gradient of \(Docstring.escaped(function.summary)).\n\n")
+            out.write("    Returns (\(returned.joined(separator: ", "))); element-wise on floats and NumPy arrays.\n")
+            if !function.parameters.isEmpty {
+                out.write("    Each partial is a read-only array in the value's shape (0-d for floats), which may share\n")
+                out.write("    memory with an input or another partial: np.array(d) makes a writable copy.\n")
             }
+            if !function.renamed.isEmpty {
+                out.write("    Renamed (reserved in Python): \(function.renamed.map(\.description).joined(separator: ", ")).\n")
+            }
+            out.write("    \"\"\"\n")
+            if !function.parameters.isEmpty {
+                out.write("    # float64 arrays: IEEE semantics (1/0 is inf, log(-1) is nan), never a Python exception\n")
+            }
+            for parameter in function.parameters {
+                out.write("    \(parameter) = np.asarray(\(parameter), dtype=np.float64)\n")
+            }
+            function.body.forEachLine { kind, name, expression in
+                switch kind {
+                case .comment:
+                    out.write("    # ")
+                case .define:
+                    out.write("    ")
+                    out.write(name)
+                    out.write(" = ")
+                case .accumulate, .decrement:
+                    // Never `+=`: it would write into an array that another adjoint may alias
+                    // (after `dx = da`, `dx += ...` would change `da` too).
+                    out.write("    ")
+                    out.write(name)
+                    out.write(" = ")
+                    out.write(name)
+                    out.write(kind == .accumulate ? " + " : " - ")
+                }
+                out.write(expression)
+                out.write("\n")
+            }
+            let results = [function.valueName] + function.partialNames
+            out.write("    return \(results.count == 1 ? "(\(results[0]),)" : results.joined(separator: ", "))\n")
         }
-        let results = [function.valueName] + function.partialNames
-        out += "    return \(results.count == 1 ? "(\(results[0]),)" : results.joined(separator: ", "))\n"
-        return out
     }
 }
 

@@ -4,9 +4,9 @@ import ExprParse
 /// ascending id order is a topological order and every pass over the graph is a loop.
 public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let index: Int32
-    public init(_ index: Int) { self.index = Int32(truncatingIfNeeded: index) }
-    public var int: Int { Int(index) }
-    public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.index < rhs.index }
+    @inlinable public init(_ index: Int) { self.index = Int32(truncatingIfNeeded: index) }
+    @inlinable public var int: Int { Int(index) }
+    @inlinable public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.index < rhs.index }
     public var description: String { "%\(index)" }
 }
 

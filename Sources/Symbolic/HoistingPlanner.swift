@@ -32,6 +32,7 @@ public struct HoistingPlanner {
     ///     per-node texts take memory quadratic in it (5 GB and 17 s for that chain).
     public func hoisted(_ roots: [NodeID], named: (NodeID) -> String?, shareRepeated: Bool,
                  repeatsArgument: (Function) -> Bool, maxInlineSize: Int = .max) -> [NodeID] {
+        if !shareRepeated && roots.allSatisfy({ isOneOp($0, named) }) { return [] }
         let order = graph.reachable(from: roots) { named($0) != nil }
         if !shareRepeated {
             // The common staged case: only a repeated argument forces a temporary, and most
@@ -72,5 +73,12 @@ public struct HoistingPlanner {
             size[id] = total
         }
         return result
+    }
+
+    /// Whether `root` is named, or one op on names and leaves: a staged line's local partial
+    /// (`np.cos(a)`, `x`), which needs no temporary: a spelling that repeats an argument
+    /// repeats a name. Checked before walking the graph, which 10^5 such lines paid for.
+    private func isOneOp(_ root: NodeID, _ named: (NodeID) -> String?) -> Bool {
+        named(root) != nil || graph[root].children.allSatisfy { named($0) != nil || !graph[$0].op.isOperation }
     }
 }

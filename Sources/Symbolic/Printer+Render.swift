@@ -30,6 +30,7 @@ public struct Printer<D: Dialect> {
 
     public func printed(_ root: NodeID, names: (NodeID) -> String?, literalRoot: Bool = false) -> Printed {
         if !literalRoot, let name = names(root) { return Printed(name, Printed.Level.atom) }
+        if let oneOp = printedOneOp(root, names, literalRoot: literalRoot) { return oneOp }
         let order = graph.reachable(from: [root]) { $0 != root && names($0) != nil }
         // A text is dropped once the last node that reads it has been printed: a DAG printed as
         // a tree repeats shared texts, and keeping every intermediate text of a long chain
@@ -50,6 +51,27 @@ public struct Printer<D: Dialect> {
             for read in dropAfter[position] ?? [] { memo[read] = nil }
         }
         return memo[root] ?? Printed("?", Printed.Level.atom)
+    }
+
+    /// `root` printed from its children alone, when every child is named or a leaf: a staged
+    /// line, and most local partials. What `printed` would write (the same `node` prints it),
+    /// without walking the graph, sorting and tracking when texts can be dropped, which cost
+    /// four times the printing itself on lines like `b = a * x`. Nil for any other root.
+    private func printedOneOp(_ root: NodeID, _ names: (NodeID) -> String?, literalRoot: Bool) -> Printed? {
+        let children = graph[root].children
+        var ids: [NodeID] = []
+        ids.reserveCapacity(children.count)
+        for child in children where !ids.contains(child) {
+            // An unnamed operation prints through its own children: not one op.
+            if graph[child].op.isOperation && names(child) == nil { return nil }
+            ids.append(child)
+        }
+        ids.sort()
+        var memo = PrintMemo(ids)
+        for id in ids {
+            memo[id] = names(id).map { Printed($0, Printed.Level.atom) } ?? node(id, memo, names, sugar: true)
+        }
+        return node(root, memo, names, sugar: !literalRoot)
     }
 
     /// Upper bound on the characters `render` would produce (saturating), so callers can refuse

@@ -47,9 +47,11 @@ public struct ProgramGraph {
             throw SymbolicError.tooLarge(nodes: program.nodes.count, limit: Limits.maxProgramNodes)
         }
         self.graph = graph
-        // The forward graph has at most one node per AST node, and the backward pass adds a few
-        // per edge: reserving for both avoids rehashing the memo as the graph grows.
-        graph.reserveCapacity(graph.count + 6 * program.nodes.count)
+        // The forward graph has at most one node per AST node. The backward pass adds one to
+        // three per edge, as the graph grows (doubling): reserving six per AST node up front held
+        // a memo table of 4M slots (16 MB, all written) for a graph of 3*10^5 nodes, and its
+        // random probes missed the cache.
+        graph.reserveCapacity(graph.count + program.nodes.count)
         self.inputs = order
         self.inputNodes = order.map { graph.variable($0) }
 

@@ -108,17 +108,42 @@ public struct Rational: Hashable, Sendable, Comparable, CustomStringConvertible 
         // n/d = n * 2^(k-twos) * 5^(k-fives) / 10^k with k digits after the point.
         let places = Swift.max(twos, fives)
         var scaled = Swift.abs(numerator)
-        for (factor, count) in [(Int64(2), places - twos), (Int64(5), places - fives)] {
-            for _ in 0..<count {
-                let (product, overflow) = scaled.multipliedReportingOverflow(by: factor)
-                guard !overflow else { return nil }
-                scaled = product
-            }
+        for _ in 0 ..< places - twos {
+            let (product, overflow) = scaled.multipliedReportingOverflow(by: 2)
+            guard !overflow else { return nil }
+            scaled = product
         }
-        var digits = String(scaled)
-        if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
-        digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
-        return (isNegative ? "-" : "") + digits
+        for _ in 0 ..< places - fives {
+            let (product, overflow) = scaled.multipliedReportingOverflow(by: 5)
+            guard !overflow else { return nil }
+            scaled = product
+        }
+        // Written digit by digit from the right: emitters print one of these per constant of a
+        // 10^5-weight network, and the String operations (count, padding, insert) cost ten times more.
+        var integerDigits = 1
+        var whole = scaled
+        for _ in 0 ..< places { whole /= 10 }
+        while whole >= 10 { whole /= 10; integerDigits += 1 }
+        let sign = isNegative ? 1 : 0
+        let length = sign + integerDigits + 1 + places
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var n = scaled
+            var position = length - 1
+            for _ in 0 ..< places {
+                buffer[position] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                position -= 1
+            }
+            buffer[position] = UInt8(ascii: ".")
+            position -= 1
+            while position >= sign {
+                buffer[position] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                position -= 1
+            }
+            if sign == 1 { buffer[0] = UInt8(ascii: "-") }
+            return length
+        }
     }
 
     public var negated: Rational { Rational(unchecked: -numerator, denominator) }

@@ -30,6 +30,8 @@ public struct Gradient {
     public let adjoints: NodeMap<NodeID>
     /// `d<name>` for every equation and input, distinct from every other name in the program.
     public let adjointNames: NodeMap<String>
+    /// Every name in use, adjoints included.
+    private let allocator: NameAllocator
 
     public var graph: Graph { staged.graph }
 
@@ -37,6 +39,7 @@ public struct Gradient {
         self.staged = staged
         let graph = staged.graph
         var allocator = staged.allocator
+        allocator.reserveCapacity(forMore: staged.inputNodes.count + staged.equations.count + 1)
         var adjointNames = NodeMap<String>()
         for node in staged.inputNodes { adjointNames[node] = allocator.unique("d" + (staged.names[node] ?? "")) }
         for eq in staged.equations { adjointNames[eq.node] = allocator.unique("d" + eq.name) }
@@ -44,6 +47,7 @@ public struct Gradient {
             adjointNames[alias] = allocator.unique("d" + staged.outputName)
         }
         self.adjointNames = adjointNames
+        self.allocator = allocator
 
         var adjoints = NodeMap<NodeID>()
         var contributions: [Contribution] = []
@@ -88,6 +92,11 @@ public struct Gradient {
         }
         return kept
     }
+
+    /// Whether the program uses `name`: an input, a statement, a stage or an adjoint. Code
+    /// generators give their own variables (temporaries, renamed inputs) names this rejects.
+    /// No generated name is a word a target language reserves (see `NameAllocator`).
+    public func isNameInUse(_ name: String) -> Bool { allocator.isInUse(name) }
 
     /// ∂out/∂input as a lightly simplified node (0 for inputs the output ignores).
     public func derivative(_ inputIndex: Int) -> NodeID {

@@ -19,17 +19,26 @@ extension StagedProgram {
     /// - Parameter names: the names to print (defaults to the program's own; code generators
     ///   pass renamed ones).
     public func forwardLines<D: Dialect>(_ dialect: D, names: NodeMap<String>? = nil, outputName: String? = nil) -> [StagedLine] {
+        var lines: [StagedLine] = []
+        lines.reserveCapacity(equations.count + 1)
+        forEachForwardLine(dialect, names: names, outputName: outputName) { lines.append($0) }
+        return lines
+    }
+
+    /// `forwardLines` one line at a time, for callers that store them their own way (code
+    /// generators write each into the file's buffer instead of keeping an array of them).
+    public func forEachForwardLine<D: Dialect>(_ dialect: D, names: NodeMap<String>? = nil, outputName: String? = nil,
+                                               _ body: (StagedLine) throws -> Void) rethrows {
         let names = names ?? self.names
         let printer = Printer(graph, dialect)
-        var lines = equations.map { eq in
-            StagedLine(name: names[eq.node] ?? eq.name, expression: printer.render(eq.node, names: names, literalRoot: true),
-                       accumulates: false, equation: eq.name)
+        for eq in equations {
+            try body(StagedLine(name: names[eq.node] ?? eq.name, expression: printer.render(eq.node, names: names, literalRoot: true),
+                                accumulates: false, equation: eq.name))
         }
         if let alias = outputAlias {
-            lines.append(StagedLine(name: outputName ?? self.outputName, expression: printer.render(alias, names: names),
-                                    accumulates: false, equation: nil))
+            try body(StagedLine(name: outputName ?? self.outputName, expression: printer.render(alias, names: names),
+                                accumulates: false, equation: nil))
         }
-        return lines
     }
 }
 

@@ -4,7 +4,8 @@
 //   symdiff-bench compile FAMILY N [--min-time S] [--max-reps K] [--check] [--skip-emit]
 //       time text -> NumPy gradient code per phase (parse, ProgramGraph, StagedProgram,
 //       Gradient, emit); one JSON object on stdout with the fastest repetition, op counts,
-//       and this process's peak RSS (VmHWM) and RSS before the first repetition.
+//       this process's peak RSS (VmHWM) and RSS before the first repetition, and per phase of
+//       the first repetition its peak RSS and the RSS after it (peak_<phase>_kb, rss_after_<phase>_kb).
 //   symdiff-bench emit --lang swift|numpy --name NAME [--vars a,b,...] (--family F --n N | SOURCE)
 //       print generated code.
 #if canImport(Glibc)
@@ -58,32 +59,49 @@ func size(_ text: String) -> Int {
 
 func json(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
 
+/// Resets this process's peak RSS (VmHWM) to its current RSS, so that the next reading is the
+/// peak of what ran in between (Linux 4.0+; elsewhere the readings stay cumulative).
+func resetPeakMemory() {
+    guard let file = fopen("/proc/self/clear_refs", "w") else { return }
+    fputs("5", file)
+    fclose(file)
+}
+
 struct PhaseTimes {
     var parse = 0.0, programGraph = 0.0, staged = 0.0, gradient = 0.0, emit = 0.0
     var total: Double { parse + programGraph + staged + gradient + emit }
+    /// Per phase, the peak RSS while it ran and the RSS when it ended (kB): the memory profile.
+    var memory: [(phase: String, peakKB: Int, endKB: Int)] = []
+
+    mutating func measure<T>(_ phase: String, _ time: WritableKeyPath<PhaseTimes, Double>, profile: Bool,
+                             _ body: () throws -> T) rethrows -> T {
+        if profile { resetPeakMemory() }
+        let start = now()
+        let result = try body()
+        self[keyPath: time] = now() - start
+        if profile { memory.append((phase, procStatus("VmHWM"), procStatus("VmRSS"))) }
+        return result
+    }
 }
 
-/// One run of the pipeline from text to NumPy code, timed per phase.
-func compileOnce(_ text: String, variables: [String], emitting: Bool = true) throws -> (PhaseTimes, Gradient, Int) {
+/// One run of the pipeline from text to NumPy code, timed per phase; with `profile`, the peak
+/// memory of each phase too (the program's syntax tree is freed after ProgramGraph, as in the CLI).
+func compileOnce(_ text: String, variables: [String], emitting: Bool = true, profile: Bool = false) throws -> (PhaseTimes, Gradient, Int) {
     var t = PhaseTimes()
-    var start = now()
-    let parsed = Parser.parse(text)
-    t.parse = now() - start
-    if let error = parsed.diagnostics.first(where: { $0.severity == .error }) { throw error }
-    start = now()
-    let program = try ProgramGraph(parsed.program, variables: variables)
-    t.programGraph = now() - start
-    start = now()
-    let staged = StagedProgram(program)
-    t.staged = now() - start
-    start = now()
-    let gradient = Gradient(staged)
-    t.gradient = now() - start
+    var parsed: ParseResult? = t.measure("parse", \.parse, profile: profile) { Parser.parse(text) }
+    if let error = parsed?.diagnostics.first(where: { $0.severity == .error }) { throw error }
+    let source = parsed?.program ?? Program(nodes: [], statements: [])
+    parsed = nil
+    let program = try t.measure("programgraph", \.programGraph, profile: profile) {
+        try ProgramGraph(source, variables: variables)
+    }
+    let staged = t.measure("staged", \.staged, profile: profile) { StagedProgram(program) }
+    let gradient = t.measure("gradient", \.gradient, profile: profile) { Gradient(staged) }
     if !emitting { return (t, gradient, 0) }
-    start = now()
-    let code = try emit(gradient, source: text, options: EmitOptions(language: .numpy))
-    t.emit = now() - start
-    return (t, gradient, code.text.utf8.count)
+    let bytes = try t.measure("emit", \.emit, profile: profile) {
+        try emit(gradient, source: text, options: EmitOptions(language: .numpy)).text.utf8.count
+    }
+    return (t, gradient, bytes)
 }
 
 func compile(_ args: [String]) {
@@ -97,23 +115,27 @@ func compile(_ args: [String]) {
     let text = fam.program(n)
     let generateTime = now() - generateStart
     var best: PhaseTimes?
+    var first: PhaseTimes?
     var reps = 0
     var elapsed = 0.0
     var last: (Gradient, Int)?
     do {
         while reps < maxReps && (reps == 0 || elapsed < minTime) {
             last = nil  // free the previous repetition's graph before building the next
-            let (times, gradient, bytes) = try compileOnce(text, variables: variables, emitting: !args.contains("--skip-emit"))
+            let (times, gradient, bytes) = try compileOnce(text, variables: variables, emitting: !args.contains("--skip-emit"),
+                                                           profile: reps == 0)
             reps += 1
             elapsed += times.total
             if best == nil || times.total < best!.total { best = times }
+            if first == nil { first = times }
             last = (gradient, bytes)
         }
     } catch {
         fail("compile \(fam.rawValue) \(n): \(error)")
     }
-    let peak = procStatus("VmHWM")
-    guard let best, let (gradient, bytes) = last else { fail("no repetition ran") }
+    // The peak since the last reset (the first repetition's emit), or of an earlier phase.
+    let peak = max(procStatus("VmHWM"), first?.memory.map(\.peakKB).max() ?? 0)
+    guard let best, let first, let (gradient, bytes) = last else { fail("no repetition ran") }
     let countStart = now()
     let ops = gradient.opCounts()
     let countTime = now() - countStart
@@ -128,6 +150,8 @@ func compile(_ args: [String]) {
         "\"equations\": \(gradient.staged.equations.count)", "\"contributions\": \(gradient.contributions.count)",
         "\"emitted_bytes\": \(bytes)", "\"rss_before_kb\": \(rssBefore)", "\"vmhwm_kb\": \(peak)",
     ]
+    // Of the first repetition only: later ones reuse memory the first one freed.
+    fields += first.memory.map { "\"peak_\($0.phase)_kb\": \($0.peakKB), \"rss_after_\($0.phase)_kb\": \($0.endKB)" }
     if args.contains("--check") {
         let point = variables.indices.map(Family.pointValue)
         let result = gradient.evaluate(at: point)

@@ -53,15 +53,37 @@ import Testing
         #expect(code.renamed.map(\.description) == ["lambda -> lambda_2", "f -> f_"])
     }
 
-    @Test func adjointNamesThatAreKeywordsAreRenamed() throws {
-        // d + "o" is Swift's `do`; d + "el" is Python's `del`; d + "ef" is `def`.
+    @Test func adjointNamesAvoidKeywordsFromTheStart() throws {
+        // d + "o" is Swift's `do`; d + "el" is Python's `del`; d + "ef" is `def`. Symbolic names
+        // these adjoints `do_`, `del_`, `def_` itself, so no language renames anything.
         let source = "o*el + ef"
         let gradient = try Gradient(source: source)
-        let swift = try emit(gradient, source: source, options: EmitOptions(language: .swift))
-        #expect(swift.renamed.contains(Renaming(from: "do", to: "do_")))
-        let python = try emit(gradient, source: source, options: EmitOptions(language: .numpy))
-        #expect(python.renamed.contains(Renaming(from: "del", to: "del_")))
-        #expect(python.renamed.contains(Renaming(from: "def", to: "def_")))
+        let adjoints = gradient.staged.inputNodes.map { gradient.adjointNames[$0] }
+        #expect(adjoints == ["do_", "del_", "def_"])
+        for language in Language.allCases {
+            let code = try emit(gradient, source: source, options: EmitOptions(language: language))
+            #expect(code.renamed.isEmpty, "\(language): \(code.renamed)")
+            #expect(code.text.contains(language == .numpy ? "return out, do_, del_, def_" : "do_: do_, del_: del_, def_: def_"),
+                    "\(language)")
+            #expect(!code.text.contains("Renamed"), "\(language)")
+        }
+    }
+
+    @Test func generatedStageNamesSkipEveryReservedWord() throws {
+        // 750 stages reach every two-letter name: `as`, `do`, `id`, `if`, `in`, `is`, `np`,
+        // `or`, `os` would each need renaming in some language, so none is generated, and
+        // emitting the program renames nothing (the rename pass never has to run).
+        let source = (1...250).map { "sin(x + \($0))" }.joined(separator: " + ")
+        let gradient = try Gradient(source: source)
+        let names = Set(gradient.staged.equations.map(\.name))
+        for word in ["as", "do", "id", "if", "in", "is", "np", "or", "os", "and", "def", "del", "for", "not", "try"] {
+            #expect(!names.contains(word), "\(word)")
+        }
+        #expect(names.contains("at") && names.contains("ip"))
+        for language in Language.allCases {
+            let code = try emit(gradient, source: source, options: EmitOptions(language: language))
+            #expect(code.renamed.isEmpty, "\(language): \(code.renamed)")
+        }
     }
 
     /// Every identifier the emitter writes is an expected one: variables are never reserved

@@ -57,7 +57,7 @@ enum POSIXFiles {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw Failure(code: errno) }
         do {
-            try writeBytes(Array(text.utf8), to: descriptor)
+            try writeBytes(text, to: descriptor)
         } catch {
             close(descriptor)
             throw error
@@ -69,7 +69,7 @@ enum POSIXFiles {
     /// Writes text to a descriptor, ignoring failure: for standard error there is nowhere left
     /// to report a failed write. Standard output uses `CheckedOutput` instead.
     static func writeAll(_ text: String, to descriptor: Int32) {
-        try? writeBytes(Array(text.utf8), to: descriptor)
+        try? writeBytes(text, to: descriptor)
     }
 
     /// A descriptor whose first failed write is kept, to be reported once at exit.
@@ -92,7 +92,7 @@ enum POSIXFiles {
             lock.withLock {
                 guard firstFailure == nil else { return }
                 do throws(Failure) {
-                    try POSIXFiles.writeBytes(Array(text.utf8), to: descriptor)
+                    try POSIXFiles.writeBytes(text, to: descriptor)
                 } catch {
                     firstFailure = error
                 }
@@ -100,17 +100,22 @@ enum POSIXFiles {
         }
     }
 
-    private static func writeBytes(_ bytes: [UInt8], to descriptor: Int32) throws(Failure) {
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes {
-                write(descriptor, $0.baseAddress?.advanced(by: written), bytes.count - written)
+    /// Writes `text`'s UTF-8 from the String's own storage: `emit` output is 10 MB at 10^5
+    /// ops, and an `Array(text.utf8)` copy of it was a tenth of the command's peak memory.
+    private static func writeBytes(_ text: String, to descriptor: Int32) throws(Failure) {
+        var text = text
+        let failure: Int32? = text.withUTF8 { bytes in
+            var written = 0
+            while written < bytes.count {
+                let count = write(descriptor, bytes.baseAddress?.advanced(by: written), bytes.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += count
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Failure(code: errno)
-            }
-            written += count
+            return nil
         }
+        if let failure { throw Failure(code: failure) }
     }
 }

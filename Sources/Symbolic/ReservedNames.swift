@@ -1,23 +1,32 @@
-/// Names a generated function must not use for its own variables, per target language.
+/// Names generated code must not use for its own variables, per target language.
 ///
 /// An input called `lambda`, `in` or `np` is fine in symdiff's language but would break (or
-/// silently change) the generated code, so every variable on these lists is renamed. The lists
-/// are deliberately generous: shadowing a builtin such as `sum` or `abs` is legal in both
-/// languages, but a reader of the generated code should never have to wonder which one is meant.
-enum ReservedNames {
+/// silently change) the generated code, so code generators rename every variable on these
+/// lists. The lists are deliberately generous: shadowing a builtin such as `sum` or `abs` is
+/// legal in both languages, but a reader of the generated code should never have to wonder
+/// which one is meant.
+///
+/// They live in Symbolic, not Codegen, because the names Symbolic makes up (stages `a`, `b`,
+/// ..., `as`, ...; adjoints `d<name>`) avoid every one of them from the start
+/// (`NameAllocator`): only a name the program itself chose can need renaming, so code
+/// generation never rewrites the names of a 10^5-statement program.
+public enum ReservedNames {
     /// Python keywords, soft keywords (3.12's `type` included, as code outlives the interpreter
     /// it was generated on), every name in `builtins`, and the modules the code could clash with.
-    static let python: Set<String> = Set(pythonKeywords + pythonSoftKeywords + pythonBuiltins + pythonModules)
+    public static let python: Set<String> = Set(pythonKeywords + pythonSoftKeywords + pythonBuiltins + pythonModules)
 
     /// Swift keywords (contextual ones included: a local `let some = ...` or `let each = ...`
     /// compiles in some positions and not in others), the standard types and modules the code
     /// names, every Foundation function it calls, and `value`, the label of the result tuple.
-    static let swift: Set<String> = swiftFunctionNames.union(["value"])
+    public static let swift: Set<String> = swiftFunctionNames.union(["value"])
 
     /// Swift names that cannot name the generated function: the variable list minus `value`
     /// (a function may be called `value`; only a variable would clash with the tuple label).
-    static let swiftFunctionNames: Set<String> =
+    public static let swiftFunctionNames: Set<String> =
         Set(swiftKeywords + swiftContextualKeywords + swiftLibraryNames + swiftFunctions)
+
+    /// Every name some target language reserves: what generated names avoid.
+    public static let everyLanguage: Set<String> = python.union(swift)
 
     // MARK: - Python
 

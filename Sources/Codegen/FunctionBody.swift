@@ -1,0 +1,172 @@
+/// The statements of a generated function body, in order: every line's text back to back in
+/// one byte buffer, and a table of each line's kind and lengths.
+///
+/// A staged body has a line per equation and per contribution, 4*10^5 lines for a program of
+/// 10^5 ops. As an array of `BodyLine`s that was an enum of two Strings a line, most
+/// expressions too long for Swift's inline strings and so a heap block each (and the array was
+/// built twice, once as staged lines). Here a line costs its text and 12 bytes, and an emitter
+/// copies the bytes straight into the file (`forEachLine`, `CodeWriter`).
+public struct FunctionBody: Hashable, Sendable, Sequence {
+    /// What a line does; see `BodyLine`.
+    public enum Kind: UInt8, Hashable, Sendable {
+        case comment, define, accumulate, decrement
+    }
+
+    /// Where a line's name and expression are in `text`, for quoting them in a later line.
+    public struct Excerpt: Hashable, Sendable {
+        let start: Int
+        let nameCount: Int
+        let expressionCount: Int
+    }
+
+    private struct Line: Hashable, Sendable {
+        let kind: Kind
+        /// Lengths in bytes. A comment has no name; its text is the expression.
+        let nameCount: UInt32
+        let expressionCount: UInt32
+    }
+
+    private var text: [UInt8] = []
+    private var lines: [Line] = []
+
+    /// An empty body.
+    public init() {}
+
+    /// A body of `lines`, in order.
+    public init(_ lines: [BodyLine]) {
+        for line in lines { append(line) }
+    }
+
+    /// The number of lines.
+    public var count: Int { lines.count }
+
+    /// Adds `line` at the end and returns where its name and expression are.
+    @discardableResult
+    public mutating func append(_ line: BodyLine) -> Excerpt {
+        switch line {
+        case .comment(let text): return append(.comment, name: "", expression: text)
+        case .define(let name, let expression): return append(.define, name: name, expression: expression)
+        case .accumulate(let name, let expression): return append(.accumulate, name: name, expression: expression)
+        case .decrement(let name, let expression): return append(.decrement, name: name, expression: expression)
+        }
+    }
+
+    /// Adds each of `lines` at the end.
+    public mutating func append(contentsOf lines: [BodyLine]) {
+        for line in lines { append(line) }
+    }
+
+    /// Adds a line of `kind` at the end and returns where its name and expression are.
+    @discardableResult
+    public mutating func append(_ kind: Kind, name: String, expression: String) -> Excerpt {
+        let start = text.count
+        append(name)
+        let nameCount = text.count - start
+        append(expression)
+        return finish(kind, start: start, nameCount: nameCount)
+    }
+
+    /// Adds the comment `prefix` + `name = expression` of an earlier line (`from: b = a * x`),
+    /// copying its bytes rather than printing it again.
+    public mutating func appendComment(_ prefix: String, quoting excerpt: Excerpt) {
+        let start = text.count
+        append(prefix)
+        copy(excerpt.start, count: excerpt.nameCount)
+        append(" = ")
+        copy(excerpt.start + excerpt.nameCount, count: excerpt.expressionCount)
+        finish(.comment, start: start, nameCount: 0)
+    }
+
+    /// Appends `string`'s UTF-8 in one copy (a small string's bytes are not contiguous until
+    /// `withUTF8` puts them on the stack; through `utf8` they were appended one at a time).
+    private mutating func append(_ string: String) {
+        var string = string
+        string.withUTF8 { text.append(contentsOf: $0) }
+    }
+
+    /// Appends `count` bytes of `text` from `offset`: grown first, then copied within the one
+    /// buffer (appending a slice of `text` to itself would copy the whole buffer each time).
+    private mutating func copy(_ offset: Int, count: Int) {
+        let end = text.count
+        text.append(contentsOf: repeatElement(0, count: count))
+        text.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            (base + end).update(from: base + offset, count: count)
+        }
+    }
+
+    /// Records the line whose bytes start at `start` and run to the end of `text`. A name or
+    /// expression of 4 GB cannot arise: inputs are limited to far less (`Limits`).
+    @discardableResult
+    private mutating func finish(_ kind: Kind, start: Int, nameCount: Int) -> Excerpt {
+        let expressionCount = text.count - start - nameCount
+        lines.append(Line(kind: kind, nameCount: UInt32(truncatingIfNeeded: nameCount),
+                          expressionCount: UInt32(truncatingIfNeeded: expressionCount)))
+        return Excerpt(start: start, nameCount: nameCount, expressionCount: expressionCount)
+    }
+
+    /// Calls `visit` with every line's kind, name and expression (a comment's text), as UTF-8
+    /// bytes valid only during the call.
+    public func forEachLine(_ visit: (Kind, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try text.withUnsafeBufferPointer { all in
+            var offset = 0
+            for line in lines {
+                let nameEnd = offset + Int(line.nameCount), end = nameEnd + Int(line.expressionCount)
+                try visit(line.kind, UnsafeBufferPointer(rebasing: all[offset ..< nameEnd]),
+                          UnsafeBufferPointer(rebasing: all[nameEnd ..< end]))
+                offset = end
+            }
+        }
+    }
+
+    /// The lines as `BodyLine`s, for readers that want them one at a time.
+    public func makeIterator() -> IndexingIterator<[BodyLine]> {
+        var result: [BodyLine] = []
+        result.reserveCapacity(lines.count)
+        forEachLine { kind, name, expression in
+            let name = String(decoding: name, as: UTF8.self), expression = String(decoding: expression, as: UTF8.self)
+            switch kind {
+            case .comment: result.append(.comment(expression))
+            case .define: result.append(.define(name: name, expression: expression))
+            case .accumulate: result.append(.accumulate(name: name, expression: expression))
+            case .decrement: result.append(.decrement(name: name, expression: expression))
+            }
+        }
+        return result.makeIterator()
+    }
+}
+
+/// Writes a file's text in two passes over the same code: the first counts the bytes, the second
+/// writes them into a String of exactly that size, so a module of 10 MB is never held twice
+/// (once in a growing buffer, once as the String made from it).
+struct CodeWriter {
+    private var count = 0
+    /// Nil while counting.
+    private let buffer: UnsafeMutableBufferPointer<UInt8>?
+
+    private init(buffer: UnsafeMutableBufferPointer<UInt8>?) { self.buffer = buffer }
+
+    /// The text `write` writes.
+    static func text(_ write: (inout CodeWriter) -> Void) -> String {
+        var counter = CodeWriter(buffer: nil)
+        write(&counter)
+        return String(unsafeUninitializedCapacity: counter.count) { buffer in
+            var writer = CodeWriter(buffer: buffer)
+            write(&writer)
+            return writer.count
+        }
+    }
+
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if let buffer, let base = bytes.baseAddress, count + bytes.count <= buffer.count {
+            UnsafeMutableBufferPointer(rebasing: buffer[count ..< count + bytes.count]).baseAddress?
+                .initialize(from: base, count: bytes.count)
+        }
+        count += bytes.count
+    }
+
+    mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { write($0) }
+    }
+}
