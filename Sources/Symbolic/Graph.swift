@@ -19,10 +19,10 @@ public enum Shape: Hashable, Sendable {
 /// One operation applied to earlier nodes.
 public struct Node: Hashable, Sendable {
     public let op: Op
-    public let children: [NodeID]
+    public let children: Children
     public let shape: Shape
 
-    public init(op: Op, children: [NodeID], shape: Shape = .scalar) {
+    public init(op: Op, children: Children, shape: Shape = .scalar) {
         self.op = op
         self.children = children
         self.shape = shape
@@ -63,7 +63,7 @@ public final class Graph {
     /// The memo is an open-addressing table keyed by the structural hash, which every node needs
     /// anyway for canonical ordering: a `Dictionary<Node, NodeID>` would hash each node's op and
     /// children a second time, and that was a sixth of the time of building a 10^5-op gradient.
-    public func intern(_ op: Op, _ children: [NodeID]) -> NodeID {
+    public func intern(_ op: Op, _ children: Children) -> NodeID {
         var hash = op.hashSeed
         for child in children {
             hash = (hash ^ structuralHash[child.int]) &* 0x100000001b3

@@ -195,7 +195,7 @@ public struct Printer<D: Dialect> {
         }
     }
 
-    private func sum(_ terms: [NodeID], _ memo: PrintMemo, _ names: (NodeID) -> String?) -> Printed {
+    private func sum(_ terms: Children, _ memo: PrintMemo, _ names: (NodeID) -> String?) -> Printed {
         var signed = terms.map { signedTerm($0, memo, names) }
         // Lead with a positive term when there is one: `1 - sigmoid(x)`, not `-sigmoid(x) + 1`.
         if let first = signed.first, first.negative, let positive = signed.firstIndex(where: { !$0.negative }) {
@@ -221,7 +221,7 @@ public struct Printer<D: Dialect> {
 
     /// A product as `coefficient*numerator/denominator`, with negative powers moved below the
     /// line and a rational coefficient split across it (`2*x/3`).
-    private func product(_ factors: [NodeID], _ memo: PrintMemo, _ names: (NodeID) -> String?, sugar: Bool) -> Product {
+    private func product(_ factors: Children, _ memo: PrintMemo, _ names: (NodeID) -> String?, sugar: Bool) -> Product {
         var negative = false
         var numerator: [Printed] = []
         var denominator: [Printed] = []
