@@ -169,4 +169,14 @@ struct CodeWriter {
         var text = text
         text.withUTF8 { write($0) }
     }
+
+    /// `items` with `separator` between them, each written as it is: a function of 3*10^4 inputs
+    /// lists them twice in its header, and `joined` plus interpolation cost more than the body.
+    mutating func write(_ items: [String], separator: String, eachPrefix: String = "") {
+        for (index, item) in items.enumerated() {
+            if index > 0 { write(separator) }
+            write(eachPrefix)
+            write(item)
+        }
+    }
 }

@@ -27,17 +27,20 @@ extension FunctionBuilder {
         var equationLines = NodeMap<FunctionBody.Excerpt>()
         var equationTexts: [NodeID: String] = [:]
         var index = 0
+        // Read through a copy: a method call on the mutating `self` inside the closure copied the
+        // whole builder for every line.
+        let builder = self
         staged.forEachForwardLine(emitter.dialect, names: names, outputName: plan.outputName) { line in
             defer { index += 1 }
             guard line.equation != nil else {
-                lines.append(.define(name: line.name, expression: valueExpression(line.expression, of: staged.output)))
+                lines.append(.define(name: line.name, expression: builder.valueExpression(line.expression, of: builder.staged.output)))
                 return
             }
             // A stage that is itself a pinned constant (Symbolic stages `1/0` when the user
             // writes it) computes the pinned spelling instead of its op.
-            let node = staged.equations[index].node
+            let node = builder.staged.equations[index].node
             let expression = pinned[node] ?? line.expression
-            let definition = valueExpression(expression, of: node)
+            let definition = builder.valueExpression(expression, of: node)
             let excerpt = lines.append(.define, name: line.name, expression: definition)
             if definition == expression {
                 equationLines[node] = excerpt

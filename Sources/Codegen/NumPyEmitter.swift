@@ -48,11 +48,15 @@ public struct NumPyEmitter: Emitter {
     /// The module text: import, function, docstring, float64 conversion, body, return.
     public func render(_ function: GeneratedFunction) -> String {
         CodeWriter.text { out in
-            out.write("import numpy as np\n\n\n")
-            out.write("def \(function.name)(\(function.parameters.joined(separator: ", "))):\n")
-            let returned = ["value"] + function.parameters.map { "d\(function.name)/d\($0)" }
+            out.write("import numpy as np\n\n\ndef ")
+            out.write(function.name)
+            out.write("(")
+            out.write(function.parameters, separator: ", ")
+            out.write("):\n")
             out.write("    \"\"\"Value and gradient of \(Docstring.escaped(function.summary)).\n\n")
-            out.write("    Returns (\(returned.joined(separator: ", "))); element-wise on floats and NumPy arrays.\n")
+            out.write("    Returns (value")
+            out.write(function.parameters, separator: "", eachPrefix: ", d\(function.name)/d")
+            out.write("); element-wise on floats and NumPy arrays.\n")
             if !function.parameters.isEmpty {
                 out.write("    Each partial is a read-only array in the value's shape (0-d for floats), which may share\n")
                 out.write("    memory with an input or another partial: np.array(d) makes a writable copy.\n")
@@ -65,7 +69,11 @@ public struct NumPyEmitter: Emitter {
                 out.write("    # float64 arrays: IEEE semantics (1/0 is inf, log(-1) is nan), never a Python exception\n")
             }
             for parameter in function.parameters {
-                out.write("    \(parameter) = np.asarray(\(parameter), dtype=np.float64)\n")
+                out.write("    ")
+                out.write(parameter)
+                out.write(" = np.asarray(")
+                out.write(parameter)
+                out.write(", dtype=np.float64)\n")
             }
             function.body.forEachLine { kind, name, expression in
                 switch kind {
@@ -87,8 +95,14 @@ public struct NumPyEmitter: Emitter {
                 out.write(expression)
                 out.write("\n")
             }
-            let results = [function.valueName] + function.partialNames
-            out.write("    return \(results.count == 1 ? "(\(results[0]),)" : results.joined(separator: ", "))\n")
+            if function.partialNames.isEmpty {
+                out.write("    return (\(function.valueName),)\n")
+            } else {
+                out.write("    return ")
+                out.write(function.valueName)
+                out.write(function.partialNames, separator: "", eachPrefix: ", ")
+                out.write("\n")
+            }
         }
     }
 }

@@ -10,14 +10,14 @@ extension Graph {
         if let x = numberValue(a), let y = numberValue(b) { return number(x + y) }
         if isNumber(a, .zero) { return b }
         if isNumber(b, .zero) { return a }
-        return intern(.add, [a, b])
+        return intern(.add, Children(a, b))
     }
 
     public func sub(_ a: NodeID, _ b: NodeID) -> NodeID {
         if let x = numberValue(a), let y = numberValue(b) { return number(x + -y) }
         if isNumber(b, .zero) { return a }
         if isNumber(a, .zero) { return neg(b) }
-        return intern(.sub, [a, b])
+        return intern(.sub, Children(a, b))
     }
 
     /// `a * b`; `0 * b` is 0 (as in SymPy), which is what a hand-derived gradient says too.
@@ -28,26 +28,26 @@ extension Graph {
         if isNumber(b, .one) { return a }
         if isNumber(a, .minusOne) { return neg(b) }
         if isNumber(b, .minusOne) { return neg(a) }
-        return intern(.mul, [a, b])
+        return intern(.mul, Children(a, b))
     }
 
     public func div(_ a: NodeID, _ b: NodeID) -> NodeID {
         if let x = numberValue(a), let y = numberValue(b), let q = x / y { return number(q) }
         if isNumber(b, .one) { return a }
-        return intern(.div, [a, b])
+        return intern(.div, Children(a, b))
     }
 
     public func neg(_ a: NodeID) -> NodeID {
         if let x = numberValue(a) { return number(-x) }
         if self[a].op == .neg { return self[a].children[0] }
-        return intern(.neg, [a])
+        return intern(.neg, Children(a))
     }
 
     public func pow(_ a: NodeID, _ b: NodeID) -> NodeID {
         if let x = numberValue(a), let y = numberValue(b), let p = x.exactPower(y) { return number(p) }
         if isNumber(b, .one) { return a }
         if isNumber(b, .zero) { return number(.one) }
-        return intern(.pow, [a, b])
+        return intern(.pow, Children(a, b))
     }
 
     /// A call of a built-in function; `pow(a, b)` becomes the `^` node, `ln(e)` is 1, and
@@ -65,7 +65,7 @@ extension Graph {
         default:
             break
         }
-        return intern(.function(function), args)
+        return intern(.function(function), Children(args))
     }
 
     /// A positive number or a named constant (pi and e are positive).

@@ -59,19 +59,21 @@ public struct Printer<D: Dialect> {
     /// four times the printing itself on lines like `b = a * x`. Nil for any other root.
     private func printedOneOp(_ root: NodeID, _ names: (NodeID) -> String?, literalRoot: Bool) -> Printed? {
         let children = graph[root].children
-        var ids: [NodeID] = []
-        ids.reserveCapacity(children.count)
-        for child in children where !ids.contains(child) {
+        for child in children where graph[child].op.isOperation && names(child) == nil {
             // An unnamed operation prints through its own children: not one op.
-            if graph[child].op.isOperation && names(child) == nil { return nil }
-            ids.append(child)
+            return nil
         }
-        ids.sort()
-        var memo = PrintMemo(ids)
-        for id in ids {
-            memo[id] = names(id).map { Printed($0, Printed.Level.atom) } ?? node(id, memo, names, sugar: true)
+        func text(_ id: NodeID) -> Printed {
+            names(id).map { Printed($0, Printed.Level.atom) } ?? node(id, PrintMemo([]), names, sugar: true)
         }
-        return node(root, memo, names, sugar: !literalRoot)
+        guard children.count <= 3 else {
+            var memo = PrintMemo(Array(Set(children)).sorted())
+            for id in children { memo[id] = text(id) }
+            return node(root, memo, names, sugar: !literalRoot)
+        }
+        var operands = OperandTexts()
+        for id in children where operands[id] == nil { operands.append(id, text(id)) }
+        return node(root, operands, names, sugar: !literalRoot)
     }
 
     /// Upper bound on the characters `render` would produce (saturating), so callers can refuse
@@ -121,7 +123,7 @@ public struct Printer<D: Dialect> {
 
     // MARK: - Nodes
 
-    private func node(_ id: NodeID, _ memo: PrintMemo, _ names: (NodeID) -> String?, sugar: Bool) -> Printed {
+    private func node(_ id: NodeID, _ memo: some PrintedTexts, _ names: (NodeID) -> String?, sugar: Bool) -> Printed {
         let node = graph[id]
         func child(_ i: Int) -> Printed { memo[node.children[i]] ?? Printed("?", Printed.Level.atom) }
         switch node.op {
@@ -161,7 +163,7 @@ public struct Printer<D: Dialect> {
     }
 
     /// `x^(1/2)` as `sqrt(x)`, `x^-n` as `1/x^n`; nil when no sugar applies.
-    private func sugaredPower(_ base: NodeID, _ exponent: NodeID, _ memo: PrintMemo) -> Printed? {
+    private func sugaredPower(_ base: NodeID, _ exponent: NodeID, _ memo: some PrintedTexts) -> Printed? {
         guard let e = graph.numberValue(exponent)?.rational else { return nil }
         let b = memo[base] ?? Printed("?", Printed.Level.atom)
         if e == .half { return dialect.call(.sqrt, [b.text]) }
@@ -179,7 +181,7 @@ public struct Printer<D: Dialect> {
     // MARK: - Sums
 
     /// A term with its sign pulled out, so sums can print `a - b` instead of `a + -b`.
-    private func signedTerm(_ id: NodeID, _ memo: PrintMemo, _ names: (NodeID) -> String?) -> (negative: Bool, magnitude: Printed) {
+    private func signedTerm(_ id: NodeID, _ memo: some PrintedTexts, _ names: (NodeID) -> String?) -> (negative: Bool, magnitude: Printed) {
         let node = graph[id]
         if names(id) != nil { return (false, memo[id] ?? Printed("?", Printed.Level.atom)) }
         switch node.op {
@@ -195,7 +197,7 @@ public struct Printer<D: Dialect> {
         }
     }
 
-    private func sum(_ terms: [NodeID], _ memo: PrintMemo, _ names: (NodeID) -> String?) -> Printed {
+    private func sum(_ terms: Children, _ memo: some PrintedTexts, _ names: (NodeID) -> String?) -> Printed {
         var signed = terms.map { signedTerm($0, memo, names) }
         // Lead with a positive term when there is one: `1 - sigmoid(x)`, not `-sigmoid(x) + 1`.
         if let first = signed.first, first.negative, let positive = signed.firstIndex(where: { !$0.negative }) {
@@ -221,7 +223,7 @@ public struct Printer<D: Dialect> {
 
     /// A product as `coefficient*numerator/denominator`, with negative powers moved below the
     /// line and a rational coefficient split across it (`2*x/3`).
-    private func product(_ factors: [NodeID], _ memo: PrintMemo, _ names: (NodeID) -> String?, sugar: Bool) -> Product {
+    private func product(_ factors: Children, _ memo: some PrintedTexts, _ names: (NodeID) -> String?, sugar: Bool) -> Product {
         var negative = false
         var numerator: [Printed] = []
         var denominator: [Printed] = []
@@ -271,6 +273,32 @@ public struct Printer<D: Dialect> {
             previous = piece
         }
         return text
+    }
+}
+
+/// Printed texts of nodes, as `Printer.node` reads its operands'.
+protocol PrintedTexts {
+    subscript(id: NodeID) -> Printed? { get }
+}
+
+extension PrintMemo: PrintedTexts {}
+
+/// The texts of a one-op root's (at most three) operands, kept in place: no arrays to build and
+/// free for each of 10^5 staged lines.
+struct OperandTexts: PrintedTexts {
+    private var ids: (NodeID, NodeID, NodeID) = (NodeID(-1), NodeID(-1), NodeID(-1))
+    private var texts: (Printed?, Printed?, Printed?) = (nil, nil, nil)
+
+    subscript(id: NodeID) -> Printed? {
+        if id == ids.0 { return texts.0 }
+        if id == ids.1 { return texts.1 }
+        if id == ids.2 { return texts.2 }
+        return nil
+    }
+
+    /// Adds the text of a fourth id at most (callers check).
+    mutating func append(_ id: NodeID, _ text: Printed) {
+        if texts.0 == nil { (ids.0, texts.0) = (id, text) } else if texts.1 == nil { (ids.1, texts.1) = (id, text) } else { (ids.2, texts.2) = (id, text) }
     }
 }
 

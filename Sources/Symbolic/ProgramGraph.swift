@@ -71,7 +71,7 @@ public struct ProgramGraph {
             case .unary(let op, let operand):
                 id = op == .plus ? mapped[operand.index] : graph.intern(.neg, [mapped[operand.index]])
             case .binary(let op, let lhs, let rhs):
-                let children = [mapped[lhs.index], mapped[rhs.index]]
+                let children = Children(mapped[lhs.index], mapped[rhs.index])
                 switch op {
                 case .add: id = graph.intern(.add, children)
                 case .subtract: id = graph.intern(.sub, children)
@@ -84,7 +84,7 @@ public struct ProgramGraph {
                 if expand, let expanded = function.expansion(args.map { Term($0, graph) }) {
                     id = expanded.id
                 } else {
-                    id = function == .pow ? graph.intern(.pow, args) : graph.intern(.function(function), args)
+                    id = function == .pow ? graph.intern(.pow, Children(args)) : graph.intern(.function(function), Children(args))
                 }
             case .error:
                 throw SymbolicError.programHasErrors

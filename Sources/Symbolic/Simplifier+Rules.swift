@@ -55,22 +55,22 @@ extension Simplifier {
         if !constant.isZero { result.append(graph.number(constant)) }
         if result.isEmpty { return graph.integer(0) }
         if result.count == 1 { return result[0] }
-        return graph.intern(.add, CanonicalOrder(graph).sortedTerms(result))
+        return graph.intern(.add, Children(CanonicalOrder(graph).sortedTerms(result)))
     }
 
     /// `term = coefficient * rest` with a numeric coefficient (1 when there is none).
     func split(_ term: NodeID) -> (Number, NodeID) {
         let node = graph[term]
         guard node.op == .mul, let first = node.children.first, let c = graph.numberValue(first) else { return (.one, term) }
-        let rest = Array(node.children.dropFirst())
-        return (c, rest.count == 1 ? rest[0] : graph.intern(.mul, rest))
+        let rest = node.children.dropFirst()
+        return (c, rest.count == 1 ? node.children[1] : graph.intern(.mul, Children(rest)))
     }
 
     /// `coefficient * rest` where `rest` is a canonical non-numeric term without a coefficient.
     func scaled(_ rest: NodeID, by coefficient: Number) -> NodeID {
         if coefficient.isOne { return rest }
         let c = graph.number(coefficient)
-        if graph[rest].op == .mul { return graph.intern(.mul, [c] + graph[rest].children) }
+        if graph[rest].op == .mul { return graph.intern(.mul, Children([c] + Array(graph[rest].children))) }
         return graph.intern(.mul, [c, rest])
     }
 
@@ -128,8 +128,8 @@ extension Simplifier {
         if result.isEmpty { return graph.number(coefficient) }
         if result.count == 1 && coefficient.isOne { return result[0] }
         result = CanonicalOrder(graph).sortedFactors(result)
-        if coefficient.isOne { return graph.intern(.mul, result) }
-        return graph.intern(.mul, [graph.number(coefficient)] + result)
+        if coefficient.isOne { return graph.intern(.mul, Children(result)) }
+        return graph.intern(.mul, Children([graph.number(coefficient)] + result))
     }
 
     // MARK: - Powers
@@ -205,6 +205,6 @@ extension Simplifier {
         case .log2, .log10, .acos, .softplus:
             break
         }
-        return graph.intern(.function(f), args)
+        return graph.intern(.function(f), Children(args))
     }
 }

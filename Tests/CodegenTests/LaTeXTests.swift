@@ -61,7 +61,7 @@ import Testing
     @Test(arguments: Function.allCases) func everyFunctionRenders(function: Function) {
         let graph = Graph()
         let arguments = [graph.variable("x"), graph.variable("y")].prefix(function.arity)
-        let node = function == .pow ? graph.intern(.pow, Array(arguments)) : graph.intern(.function(function), Array(arguments))
+        let node = function == .pow ? graph.intern(.pow, Children(arguments)) : graph.intern(.function(function), Children(arguments))
         #expect(Printer(graph, LaTeXDialect()).render(node, literalRoot: true) == Self.spellings[function], "\(function)")
         #expect(LaTeXDialect().call(function, ["x", "y"].prefix(function.arity).map { $0 }).text == Self.spellings[function])
     }
