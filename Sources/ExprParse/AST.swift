@@ -32,13 +32,15 @@ public enum BinaryOperator: String, Hashable, Sendable, CaseIterable {
     case multiply = "*"
     case divide = "/"
     case power = "^"
+    /// NumPy's matrix product `@` (same precedence as `*`, as in Python).
+    case matmul = "@"
 
     /// Binding strength: larger binds tighter. Unary minus sits between `*` and `^`
     /// (`-x^2` is `-(x^2)`), see `unaryPrecedence`.
     public var precedence: Int {
         switch self {
         case .add, .subtract: return 1
-        case .multiply, .divide: return 2
+        case .multiply, .divide, .matmul: return 2
         case .power: return 4
         }
     }
@@ -58,6 +60,17 @@ public enum ASTNodeKind: Hashable, Sendable {
     case unary(UnaryOperator, ASTNodeID)
     case binary(BinaryOperator, ASTNodeID, ASTNodeID)
     case call(Function, [ASTNodeID])
+    /// A call of a tensor function, with keyword arguments (`sum(x, axis=1)`).
+    case tensorCall(TensorFunction, [ASTNodeID], [KeywordArgument])
+    /// An array literal `[[1, -1], [0, 2]]`: its elements in row-major order (each a scalar
+    /// expression) and its shape (`[2, 2]`); the parser rejects ragged rows.
+    case array([ASTNodeID], shape: [Int])
+    /// A shape tuple `(B, -1)`, the second argument of `reshape`.
+    case shapeTuple([DimensionSyntax])
+    /// Postfix `.T`: the transpose of the last two axes.
+    case transpose(ASTNodeID)
+    /// `base[i]` or `base[i, j]`: each index an integer literal, a label input or `arange(N)`.
+    case index(ASTNodeID, [ASTNodeID])
     /// Placeholder the parser inserts where it reported an error and recovered.
     case error
 }
@@ -74,10 +87,12 @@ public struct ASTNode: Hashable, Sendable {
     /// The node's children, in order.
     public var children: [ASTNodeID] {
         switch kind {
-        case .number, .constant, .variable, .error: return []
+        case .number, .constant, .variable, .error, .shapeTuple: return []
         case .unary(_, let operand): return [operand]
         case .binary(_, let lhs, let rhs): return [lhs, rhs]
-        case .call(_, let arguments): return arguments
+        case .call(_, let arguments), .tensorCall(_, let arguments, _), .array(let arguments, _): return arguments
+        case .transpose(let operand): return [operand]
+        case .index(let base, let indices): return [base] + indices
         }
     }
 }
@@ -102,10 +117,17 @@ public struct Statement: Hashable, Sendable {
 public struct Program: Hashable, Sendable {
     public var nodes: [ASTNode]
     public var statements: [Statement]
+    /// Shape declarations (`W: (2, 2)`), in the order written.
+    public var declarations: [Declaration]
+    /// The `.multiply` nodes written by juxtaposition (`2x`, `W x`): Symbolic refuses a
+    /// juxtaposition of two non-scalars, which a student could mean as `@` or as `*`.
+    public var juxtapositions: Set<ASTNodeID>
 
-    public init(nodes: [ASTNode], statements: [Statement]) {
+    public init(nodes: [ASTNode], statements: [Statement], declarations: [Declaration] = [], juxtapositions: Set<ASTNodeID> = []) {
         self.nodes = nodes
         self.statements = statements
+        self.declarations = declarations
+        self.juxtapositions = juxtapositions
     }
 
     public subscript(id: ASTNodeID) -> ASTNode { nodes[id.index] }
@@ -119,17 +141,25 @@ public struct Program: Hashable, Sendable {
     /// Names assigned by statements, in order.
     public var assignedNames: [String] { statements.compactMap(\.name) }
 
-    /// Names that are read but never assigned: the program's inputs, in order of first appearance
-    /// in the text.
+    /// The program's inputs: declared names in declaration order, then names that are read but
+    /// never assigned, in order of first appearance in the text.
     public var inputs: [String] {
         let assigned = Set(assignedNames)
         var seen = Set<String>()
         var result: [String] = []
+        for declaration in declarations where seen.insert(declaration.name).inserted {
+            result.append(declaration.name)
+        }
         for node in nodes.sorted(by: { $0.range.start < $1.range.start }) {
             if case .variable(let name) = node.kind, !assigned.contains(name), seen.insert(name).inserted {
                 result.append(name)
             }
         }
         return result
+    }
+
+    /// The declaration of `name`, if it has one.
+    public func declaration(of name: String) -> Declaration? {
+        declarations.first { $0.name == name }
     }
 }

@@ -44,6 +44,12 @@ extension Program {
         case .unary(let op, _): return "unary \(op.rawValue)"
         case .binary(let op, _, _): return "binary \(op.rawValue)"
         case .call(let function, _): return "call \(function.name)"
+        case .tensorCall(let function, _, let keywords):
+            return "call \(function.name)" + keywords.map { " \($0.name)=\($0.value.text)" }.joined()
+        case .array(_, let shape): return "array " + DimensionSyntax.tupleText(shape.map(DimensionSyntax.size))
+        case .shapeTuple(let dimensions): return "shape " + DimensionSyntax.tupleText(dimensions)
+        case .transpose: return "transpose .T"
+        case .index: return "index"
         case .error: return "error"
         }
     }

@@ -93,13 +93,56 @@ struct ExpressionPrinter {
                 case .call(let function, let arguments):
                     output += function.name + "("
                     stack.append(.text(")"))
-                    for (index, argument) in arguments.enumerated().reversed() {
-                        stack.append(.node(argument))
-                        if index > 0 { stack.append(.text(", ")) }
-                    }
+                    pushList(arguments, onto: &stack)
+                case .tensorCall(let function, let arguments, let keywords):
+                    output += function.name + "("
+                    stack.append(.text(keywords.map { ", \($0.name)=\($0.value.text)" }.joined() + ")"))
+                    pushList(arguments, onto: &stack)
+                case .array(let elements, let shape):
+                    pushArray(elements, shape: shape, onto: &stack)
+                case .shapeTuple(let dimensions):
+                    output += DimensionSyntax.tupleText(dimensions)
+                case .transpose(let operand):
+                    stack.append(.text(".T"))
+                    push(operand, parenthesized: precedence(of: operand) != Int.max, onto: &stack)
+                case .index(let base, let indices):
+                    stack.append(.text("]"))
+                    pushList(indices, onto: &stack)
+                    stack.append(.text("["))
+                    push(base, parenthesized: precedence(of: base) != Int.max, onto: &stack)
                 }
             }
         }
+    }
+
+    /// Pushes `a, b, c` so that it pops in order.
+    private func pushList(_ items: [ASTNodeID], onto stack: inout [Item]) {
+        for (index, item) in items.enumerated().reversed() {
+            stack.append(.node(item))
+            if index > 0 { stack.append(.text(", ")) }
+        }
+    }
+
+    /// Pushes a nested list `[[a, b], [c, d]]` of row-major `elements` with `shape`.
+    private func pushArray(_ elements: [ASTNodeID], shape: [Int], onto stack: inout [Item]) {
+        // Build the token sequence front to back, then push it reversed.
+        var items: [Item] = []
+        func emit(_ axis: Int, _ offset: Int) -> Int {
+            if axis == shape.count {
+                items.append(.node(elements[offset]))
+                return offset + 1
+            }
+            items.append(.text("["))
+            var next = offset
+            for i in 0..<shape[axis] {
+                if i > 0 { items.append(.text(", ")) }
+                next = emit(axis + 1, next)
+            }
+            items.append(.text("]"))
+            return next
+        }
+        if elements.count == shape.reduce(1, *) { _ = emit(0, 0) } else { items.append(.text("<invalid array>")) }
+        stack.append(contentsOf: items.reversed())
     }
 
     /// `+` and `-` are spaced, `*`, `/` and `^` are not: `x^2 + 2*y`.
@@ -107,6 +150,7 @@ struct ExpressionPrinter {
         switch op {
         case .add, .subtract: return " \(op.rawValue) "
         case .multiply, .divide, .power: return op.rawValue
+        case .matmul: return " @ "
         }
     }
 
@@ -127,7 +171,7 @@ struct ExpressionPrinter {
         case .binary(let op, _, _): return op.precedence
         case .unary: return BinaryOperator.unaryPrecedence
         case .number(let literal): return literal.text.hasPrefix("-") ? BinaryOperator.unaryPrecedence : Int.max
-        case .constant, .variable, .call, .error: return Int.max
+        case .constant, .variable, .call, .error, .tensorCall, .array, .shapeTuple, .transpose, .index: return Int.max
         }
     }
 

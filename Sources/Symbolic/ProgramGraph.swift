@@ -78,6 +78,7 @@ public struct ProgramGraph {
                 case .multiply: id = graph.intern(.mul, children)
                 case .divide: id = graph.intern(.div, children)
                 case .power: id = graph.intern(.pow, children)
+                case .matmul: throw SymbolicError.programHasErrors
                 }
             case .call(let function, let arguments):
                 let args = arguments.map { mapped[$0.index] }
@@ -86,7 +87,7 @@ public struct ProgramGraph {
                 } else {
                     id = function == .pow ? graph.intern(.pow, Children(args)) : graph.intern(.function(function), Children(args))
                 }
-            case .error:
+            case .error, .tensorCall, .array, .shapeTuple, .transpose, .index:
                 throw SymbolicError.programHasErrors
             }
             mapped[index] = id

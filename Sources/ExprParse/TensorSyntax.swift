@@ -1,0 +1,128 @@
+/// The syntax of the tensor language (grammar.md section 7): shape declarations, keyword
+/// arguments, shape tuples and the tensor functions' table. Symbolic gives these their meaning
+/// (shape rules, evaluation, VJPs); the parser only checks what can be checked without shapes.
+
+/// One dimension as written in a declaration or a shape tuple: a size or a name bound later.
+public enum DimensionSyntax: Hashable, Sendable {
+    /// A non-negative integer size (`-1` only in a `reshape` tuple, meaning "inferred").
+    case size(Int)
+    /// A named size (`N`, `B`), the same wherever it appears.
+    case named(String)
+
+    /// `3` or `N`.
+    public var text: String {
+        switch self {
+        case .size(let n): return String(n)
+        case .named(let name): return name
+        }
+    }
+
+    /// A shape as Python writes a tuple: `()`, `(3,)`, `(2, 3)`.
+    public static func tupleText(_ dimensions: [DimensionSyntax]) -> String {
+        if dimensions.count == 1 { return "(\(dimensions[0].text),)" }
+        return "(" + dimensions.map(\.text).joined(separator: ", ") + ")"
+    }
+}
+
+/// What a declared input holds.
+public enum DeclaredKind: Hashable, Sendable {
+    /// Real numbers, differentiated.
+    case real
+    /// Integer class labels (`y: int`, `y: int (N,)`): usable in arithmetic and as indices,
+    /// never differentiated.
+    case label
+}
+
+/// `name: (d1, d2, ...)`, `name: ()`, `name: int` or `name: int (N,)`.
+public struct Declaration: Hashable, Sendable {
+    public var name: String
+    public var nameRange: SourceRange
+    public var kind: DeclaredKind
+    /// The dimensions, empty for a scalar (`b: ()`, `y: int`).
+    public var dimensions: [DimensionSyntax]
+    /// The range of the shape tuple (or of `int` when there is none), for shape messages.
+    public var shapeRange: SourceRange
+    public var range: SourceRange
+    public init(name: String, nameRange: SourceRange, kind: DeclaredKind, dimensions: [DimensionSyntax],
+                shapeRange: SourceRange, range: SourceRange) {
+        self.name = name
+        self.nameRange = nameRange
+        self.kind = kind
+        self.dimensions = dimensions
+        self.shapeRange = shapeRange
+        self.range = range
+    }
+}
+
+/// The value of a keyword argument: `axis=1`, `axis=-1`, `keepdims=true`, `axis=(0, 1)`.
+public enum KeywordValue: Hashable, Sendable {
+    case integer(Int)
+    case boolean(Bool)
+    case integers([Int])
+
+    /// The value as written in the language: `1`, `true`, `(0, 1)`.
+    public var text: String {
+        switch self {
+        case .integer(let n): return String(n)
+        case .boolean(let b): return b ? "true" : "false"
+        case .integers(let list): return DimensionSyntax.tupleText(list.map(DimensionSyntax.size))
+        }
+    }
+}
+
+/// `name=value` in a call.
+public struct KeywordArgument: Hashable, Sendable {
+    public var name: String
+    public var value: KeywordValue
+    public var range: SourceRange
+    public init(name: String, value: KeywordValue, range: SourceRange) {
+        self.name = name
+        self.value = value
+        self.range = range
+    }
+}
+
+/// The functions that take or make whole arrays (reductions, products, softmax and friends,
+/// layout), as opposed to the element-wise `Function`s. `max` and `min` are in both tables:
+/// with two positional arguments they are element-wise (`Function.max`), with one they reduce.
+public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
+    case sum, mean, max, min
+    case norm, dot, outer
+    case softmax
+    case logSoftmax = "log_softmax"
+    case logsumexp
+    case crossEntropy = "cross_entropy"
+    case onehot, reshape, flatten, transpose
+    /// `arange(N)`: 0, 1, ..., N-1, as an index (`Z[arange(N), y]` picks one entry per row).
+    case arange
+
+    /// The spelling users type and printers write.
+    public var name: String { rawValue }
+
+    /// How many positional arguments a call takes (a range: `cross_entropy(z, y)` takes 2).
+    public var positionalArity: ClosedRange<Int> {
+        switch self {
+        case .sum, .mean, .max, .min, .norm, .softmax, .logSoftmax, .logsumexp, .flatten, .transpose, .arange: return 1...1
+        case .dot, .outer, .crossEntropy, .onehot, .reshape: return 2...2
+        }
+    }
+
+    /// The keywords a call accepts; any other is an error naming these.
+    public var keywords: [String] {
+        switch self {
+        case .sum, .mean, .max, .min, .logsumexp: return ["axis", "keepdims"]
+        case .softmax, .logSoftmax: return ["axis"]
+        case .transpose: return ["axes"]
+        case .norm, .dot, .outer, .crossEntropy, .onehot, .reshape, .flatten, .arange: return []
+        }
+    }
+
+    private static let bySpelling: [String: TensorFunction] = {
+        var table: [String: TensorFunction] = [:]
+        for function in TensorFunction.allCases { table[function.name] = function }
+        return table
+    }()
+
+    /// The tensor function spelled `name`, if any.
+    public static func named(_ name: String) -> TensorFunction? { bySpelling[name] }
+}
