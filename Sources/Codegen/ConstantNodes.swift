@@ -15,9 +15,9 @@ struct ConstantNodes {
             switch node.op {
             case .number, .constant:
                 flags[index] = true
-            case .variable:
+            case .variable, .adjoint:
                 flags[index] = false
-            case .add, .sub, .mul, .div, .neg, .pow, .function:
+            case .add, .sub, .mul, .div, .neg, .pow, .function, .tensor:
                 // Children precede their parents, so their flags are already final.
                 flags[index] = node.children.allSatisfy { flags[$0.int] }
             }

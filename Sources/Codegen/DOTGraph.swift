@@ -163,7 +163,8 @@ public struct DOTGraph {
         switch op {
         case .sub, .div, .pow: return true
         case .function(let f): return f.arity > 1
-        case .number, .constant, .variable, .add, .mul, .neg: return false
+        case .tensor(let t): return t != .linear(.dot)
+        case .number, .constant, .variable, .add, .mul, .neg, .adjoint: return false
         }
     }
 }

@@ -70,7 +70,7 @@ enum PinnedNames {
             // A product with a negative coefficient prints as `-2 * x`.
             guard node.children.count > 1, let first = node.children.first else { return false }
             return graph.numberValue(first)?.isNegative ?? false
-        case .constant, .variable, .add, .sub, .div, .pow, .function:
+        case .constant, .variable, .add, .sub, .div, .pow, .function, .tensor, .adjoint:
             return false
         }
     }

@@ -26,10 +26,13 @@ struct CanonicalOrder {
             case .variable(let v): return (1, v)
             case .number, .constant: return (1, "")
             case .function(let f): return (2, f.name)
+            case .tensor(let t): return (2, t.name)
             case .add: return (3, "")
-            case .sub, .mul, .div, .neg, .pow: return (4, "")
+            case .sub, .mul, .div, .neg, .pow, .adjoint: return (4, "")
             }
         case .function(let f): return (2, f.name)
+        case .tensor(let t): return (2, t.name)
+        case .adjoint: return (1, "")
         case .add: return (3, "")
         case .number, .sub, .mul, .div, .neg: return (4, "")
         }
@@ -146,6 +149,8 @@ struct CanonicalOrder {
         case .variable: return 2
         case .pow: return 3
         case .function: return 4
+        case .tensor: return 4
+        case .adjoint: return 2
         case .mul: return 5
         case .add: return 6
         case .neg: return 7

@@ -71,9 +71,9 @@ extension Graph {
     public func opCount(of id: NodeID) -> Int {
         let node = self[id]
         switch node.op {
-        case .number, .constant, .variable: return 0
+        case .number, .constant, .variable, .adjoint: return 0
         case .add, .mul: return Swift.max(node.children.count - 1, 1)
-        case .sub, .div, .neg, .pow, .function: return 1
+        case .sub, .div, .neg, .pow, .function, .tensor: return 1
         }
     }
 

@@ -10,22 +10,26 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { "%\(index)" }
 }
 
-/// The shape of a node's value. Only scalars exist today; vectors and matrices with NumPy
-/// broadcasting come later, which is why the shape is stored on every node rather than assumed.
-public enum Shape: Hashable, Sendable {
-    case scalar
-}
-
-/// One operation applied to earlier nodes.
+/// One operation applied to earlier nodes. Its shape is `Graph.shapes[id]`, kept beside the
+/// nodes so that a scalar program's nodes stay as small as before.
 public struct Node: Hashable, Sendable {
     public let op: Op
     public let children: Children
-    public let shape: Shape
 
-    public init(op: Op, children: Children, shape: Shape = .scalar) {
+    public init(op: Op, children: Children) {
         self.op = op
         self.children = children
+    }
+}
+
+/// What a declaration says about an input: its shape, and whether it holds class labels
+/// (integers that are never differentiated).
+public struct InputDeclaration: Hashable, Sendable {
+    public var shape: TensorShape
+    public var isLabel: Bool
+    public init(shape: TensorShape, isLabel: Bool = false) {
         self.shape = shape
+        self.isLabel = isLabel
     }
 }
 
@@ -53,6 +57,16 @@ public final class Graph {
     /// on (-1 for constants); canonical order uses it to write `ln(x) + sin(y)`, not the reverse.
     @exclusivity(unchecked) private var firstVariableIndex: [Int32] = []
     @exclusivity(unchecked) private var variableNames: [String] = []
+    /// The shape of every node's value, computed when the node is interned (`()` for scalars).
+    @exclusivity(unchecked) public private(set) var shapes: [TensorShape] = []
+    /// Whether gradient can reach the node from a real input: false for constants, labels,
+    /// adjoint placeholders and ops that pass no gradient (a one-hot mask, an element count).
+    @exclusivity(unchecked) public private(set) var isDifferentiable: [Bool] = []
+    /// Declared inputs; an undeclared variable is a real scalar.
+    public private(set) var declarations: [String: InputDeclaration] = [:]
+    /// Nodes built with operands whose shapes do not fit (a bug in a rule, never the user's
+    /// input, which `ProgramGraph` checks first); such a node gets shape `()`. Tests assert 0.
+    public private(set) var shapeFaults = 0
 
     private var visitMarks: [UInt32] = []
     private var visitGeneration: UInt32 = 0
@@ -87,6 +101,22 @@ public final class Graph {
         let id = NodeID(nodes.count)
         table[slot] = Int32(truncatingIfNeeded: nodes.count)
         nodes.append(Node(op: op, children: children))
+        // Scalars dominate: a scalar op on scalars needs no shape rule.
+        if op.isElementwise, children.allSatisfy({ shapes[$0.int].rank == 0 }) {
+            shapes.append(.scalar)
+        } else {
+            do { shapes.append(try shape(of: op, children)) } catch {
+                shapeFaults += 1
+                shapes.append(.scalar)
+            }
+        }
+        var differentiable: Bool
+        switch op {
+        case .variable(let name): differentiable = !(declarations[name]?.isLabel ?? false)
+        case .tensor(let t): differentiable = t.isDifferentiable && children.contains { isDifferentiable[$0.int] }
+        default: differentiable = children.contains { isDifferentiable[$0.int] }
+        }
+        isDifferentiable.append(differentiable)
         // An operation is constant when all its children are; a leaf when it is a number or pi/e.
         var constant = op.isOperation || op.isLeafConstant
         var first: Int32 = -1
@@ -112,6 +142,8 @@ public final class Graph {
         structuralHash.reserveCapacity(count)
         isConstant.reserveCapacity(count)
         firstVariableIndex.reserveCapacity(count)
+        shapes.reserveCapacity(count)
+        isDifferentiable.reserveCapacity(count)
         if count * 2 > table.count { growTable(to: count * 2) }
     }
 
@@ -132,6 +164,60 @@ public final class Graph {
     public func firstVariable(_ id: NodeID) -> String {
         let index = firstVariableIndex[id.int]
         return index < 0 ? "" : variableNames[Int(index)]
+    }
+
+    // MARK: - Shapes
+
+    /// Declares an input's shape (and whether it holds labels) before its variable node is made.
+    public func declare(_ name: String, _ declaration: InputDeclaration) {
+        declarations[name] = declaration
+    }
+
+    /// The shape `op` gives on `children`, or why they do not fit. Element-wise ops broadcast
+    /// their operands (NumPy's rule); the ops on whole arrays have their own rules.
+    public func shape(of op: Op, _ children: Children) throws(ShapeError) -> TensorShape {
+        switch op {
+        case .number, .constant: return .scalar
+        case .variable(let name): return declarations[name]?.shape ?? .scalar
+        case .adjoint(let node): return shapes[node.int]
+        case .add, .sub, .mul, .div, .neg, .pow, .function:
+            var result = TensorShape.scalar
+            for child in children { result = try TensorShape.broadcast(result, shapes[child.int]) }
+            return result
+        case .tensor(let t): return try t.shape(children.map { shapes[$0.int] })
+        }
+    }
+
+    /// `id` stretched to `shape` by an explicit broadcast node, or `id` when it already has it.
+    public func fitted(_ id: NodeID, to shape: TensorShape) -> NodeID {
+        shapes[id.int] == shape ? id : intern(.tensor(.layout(.broadcast(shape))), Children(id))
+    }
+
+    /// An element-wise op as a user wrote it: the result shape is the broadcast of the
+    /// operands', and every differentiable operand of another shape is broadcast by a node of
+    /// its own, so the backward pass sums it back exactly there (constants stretch implicitly:
+    /// no gradient flows to them). Throws when the shapes do not broadcast.
+    public func elementwise(_ op: Op, _ children: [NodeID]) throws(ShapeError) -> NodeID {
+        if children.allSatisfy({ shapes[$0.int].rank == 0 }) { return intern(op, Children(children)) }
+        let result = try shape(of: op, Children(children))
+        return intern(op, Children(children.map { isConstant[$0.int] ? $0 : fitted($0, to: result) }))
+    }
+
+    /// `elementwise` for rules that build well-shaped expressions (VJPs, simplification).
+    func elementwiseNode(_ op: Op, _ children: [NodeID]) -> NodeID {
+        if children.allSatisfy({ shapes[$0.int].rank == 0 }) { return intern(op, Children(children)) }
+        do { return try elementwise(op, children) } catch {
+            shapeFaults += 1
+            return intern(op, Children(children))
+        }
+    }
+
+    /// The broadcast shape of two nodes (`()` when they do not broadcast, which is a fault).
+    func resultShape(_ a: NodeID, _ b: NodeID) -> TensorShape {
+        let (sa, sb) = (shapes[a.int], shapes[b.int])
+        if sa.rank == 0 { return sb }
+        if sb.rank == 0 || sa == sb { return sa }
+        return (try? TensorShape.broadcast(sa, sb)) ?? .scalar
     }
 
     // MARK: - Leaves

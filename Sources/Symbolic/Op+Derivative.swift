@@ -11,7 +11,10 @@ extension Op {
     func partial(_ index: Int, inputs x: [Term], out: Term) -> Term {
         let zero = out.constant(0), one = out.constant(1)
         switch self {
-        case .number, .constant, .variable:
+        case .number, .constant, .variable, .adjoint:
+            return zero
+        case .tensor:
+            // Ops on whole arrays have VJPs (`TensorOp.vjp`), not partials.
             return zero
         case .add:
             return one

@@ -32,6 +32,11 @@ public enum Op: Hashable, Sendable {
     case pow
     /// A built-in function of the language (`Function.pow` never appears: it becomes `.pow`).
     case function(Function)
+    /// An op on whole arrays (matmul, reductions, softmax, layout); see `TensorOp`.
+    case tensor(TensorOp)
+    /// The adjoint variable of a node (`dW`) as a value the backward pass reads: VJPs are
+    /// written over it, so that a staged backward line reads `dW = outer(db, x)`.
+    case adjoint(NodeID)
 
     /// Ops used by tests that iterate over the whole table.
     public static var representatives: [Op] {
@@ -52,14 +57,25 @@ public enum Op: Hashable, Sendable {
         case .neg: return "neg"
         case .pow: return "pow"
         case .function(let f): return f.name
+        case .tensor(let t): return t.name
+        case .adjoint: return "adjoint"
+        }
+    }
+
+    /// Whether the op applies element by element (with broadcasting), so that its gradient is
+    /// `upstream * partial`; the others have VJPs.
+    public var isElementwise: Bool {
+        switch self {
+        case .add, .sub, .mul, .div, .neg, .pow, .function: return true
+        case .number, .constant, .variable, .tensor, .adjoint: return false
         }
     }
 
     /// The number of children, or `nil` for the n-ary `add` and `mul`.
     public var arity: Int? {
         switch self {
-        case .number, .constant, .variable: return 0
-        case .add, .mul: return nil
+        case .number, .constant, .variable, .adjoint: return 0
+        case .add, .mul, .tensor: return nil
         case .sub, .div, .pow: return 2
         case .neg: return 1
         case .function(let f): return f.arity
@@ -69,15 +85,15 @@ public enum Op: Hashable, Sendable {
     /// Whether the node computes something (as opposed to a leaf).
     public var isOperation: Bool {
         switch self {
-        case .number, .constant, .variable: return false
-        case .add, .sub, .mul, .div, .neg, .pow, .function: return true
+        case .number, .constant, .variable, .adjoint: return false
+        case .add, .sub, .mul, .div, .neg, .pow, .function, .tensor: return true
         }
     }
 
     var isLeafConstant: Bool {
         switch self {
         case .number, .constant: return true
-        case .variable, .add, .sub, .mul, .div, .neg, .pow, .function: return false
+        case .variable, .add, .sub, .mul, .div, .neg, .pow, .function, .tensor, .adjoint: return false
         }
     }
 
@@ -106,6 +122,8 @@ public enum Op: Hashable, Sendable {
         case .neg: return 0x1005
         case .pow: return 0x1006
         case .function(let f): return fnv(f.rawValue, 0x55)
+        case .tensor(let t): return mix(0x57, t.hashSeed)
+        case .adjoint(let node): return mix(0x56, UInt64(bitPattern: Int64(node.index)))
         }
     }
 
@@ -125,6 +143,10 @@ public enum Op: Hashable, Sendable {
         case .neg: return -args[0]
         case .pow: return Foundation.pow(args[0], args[1])
         case .function(let f): return f.evaluate(args[0], args.count > 1 ? args[1] : 0)
+        case .tensor(let t):
+            // A scalar program may still reduce a scalar (`sum(x)`): evaluate it as a tensor.
+            return (try? t.evaluate(args.map(Tensor.init(scalar:)), bindings: [:]))?.scalarValue ?? .nan
+        case .adjoint: return .nan
         }
     }
 }

@@ -149,6 +149,12 @@ public struct Printer<D: Dialect> {
             return dialect.power(child(0), child(1))
         case .function(let f):
             return dialect.call(f, node.children.map { (memo[$0] ?? Printed("?", Printed.Level.atom)).text })
+        case .tensor(let t):
+            return dialect.tensor(t, node.children.map { memo[$0] ?? Printed("?", Printed.Level.atom) },
+                                  shapes: node.children.map { graph.shapes[$0.int] })
+        case .adjoint(let of):
+            // Callers name placeholders after the adjoint variables they stand for.
+            return Printed("d\(of)", Printed.Level.atom)
         }
     }
 

@@ -53,7 +53,8 @@ extension Printer {
             let gaps = Swift.max(node.children.count - 1, 0)
             var total: Int
             switch node.op {
-            case .number, .constant, .variable: total = node.op.name.count
+            case .number, .constant, .variable, .adjoint: total = node.op.name.count
+            case .tensor(let t): total = t.name.count + 2 + 2 * gaps + 24
             case .add, .sub: total = 2 + 3 * gaps
             case .mul, .div, .pow: total = 2 + gaps
             case .neg: total = 3

@@ -28,6 +28,9 @@ public struct Printed: Sendable {
 /// numerators and denominators, parentheses by precedence); a dialect only spells leaves,
 /// calls and the operators that differ between languages.
 public protocol Dialect {
+    /// An op on whole arrays; the default spells it in the input language (`W @ x`, `W.T`,
+    /// `sum(x, axis=1)`), which NumPy reads the same way.
+    func tensor(_ op: TensorOp, _ args: [Printed], shapes: [TensorShape]) -> Printed
     /// A non-negative number (the printer handles signs).
     func number(_ value: Number) -> Printed
     func constant(_ constant: NamedConstant) -> Printed
@@ -104,4 +107,10 @@ public struct InputLanguage: Dialect {
 
     public var times: String { spaced ? " * " : "*" }
     public var over: String { spaced ? " / " : "/" }
+}
+
+extension Dialect {
+    public func tensor(_ op: TensorOp, _ args: [Printed], shapes: [TensorShape]) -> Printed {
+        op.printed(args, shapes: shapes)
+    }
 }

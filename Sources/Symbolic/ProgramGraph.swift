@@ -47,6 +47,10 @@ public struct ProgramGraph {
             throw SymbolicError.tooLarge(nodes: program.nodes.count, limit: Limits.maxProgramNodes)
         }
         self.graph = graph
+        for declaration in program.declarations {
+            graph.declare(declaration.name, InputDeclaration(
+                shape: TensorShape(declaration.dimensions.map(Dimension.init)), isLabel: declaration.kind == .label))
+        }
         // The forward graph has at most one node per AST node. The backward pass adds one to
         // three per edge, as the graph grows (doubling): reserving six per AST node up front held
         // a memo table of 4M slots (16 MB, all written) for a graph of 3*10^5 nodes, and its
@@ -56,6 +60,7 @@ public struct ProgramGraph {
         self.inputNodes = order.map { graph.variable($0) }
 
         var mapped = [NodeID](repeating: NodeID(0), count: program.nodes.count)
+        let lowering = TensorLowering(program: program, graph: graph)
         var bound: [String: NodeID] = [:]
         var names: [(String, NodeID)] = []
         var pending = program.statements.sorted { $0.value < $1.value }[...]
@@ -69,25 +74,31 @@ public struct ProgramGraph {
             case .variable(let name):
                 id = bound[name] ?? graph.variable(name)
             case .unary(let op, let operand):
-                id = op == .plus ? mapped[operand.index] : graph.intern(.neg, [mapped[operand.index]])
+                id = op == .plus ? mapped[operand.index] : try lowering.elementwise(.neg, [mapped[operand.index]], at: node.range)
             case .binary(let op, let lhs, let rhs):
-                let children = Children(mapped[lhs.index], mapped[rhs.index])
+                let args = [mapped[lhs.index], mapped[rhs.index]]
+                let at = program.operatorRange(lhs, rhs)
                 switch op {
-                case .add: id = graph.intern(.add, children)
-                case .subtract: id = graph.intern(.sub, children)
-                case .multiply: id = graph.intern(.mul, children)
-                case .divide: id = graph.intern(.div, children)
-                case .power: id = graph.intern(.pow, children)
-                case .matmul: throw SymbolicError.programHasErrors
+                case .add: id = try lowering.elementwise(.add, args, at: at)
+                case .subtract: id = try lowering.elementwise(.sub, args, at: at)
+                case .multiply:
+                    if program.juxtapositions.contains(ASTNodeID(index)) { try lowering.checkJuxtaposition(args, at: node.range) }
+                    id = try lowering.elementwise(.mul, args, at: at)
+                case .divide: id = try lowering.elementwise(.div, args, at: at)
+                case .power: id = try lowering.elementwise(.pow, args, at: at)
+                case .matmul: id = try lowering.tensor(.linear(.matmul), args, at: at)
                 }
             case .call(let function, let arguments):
                 let args = arguments.map { mapped[$0.index] }
+                if graph.shapes[args[0].int].rank == 0 || args.count > 1 { try lowering.checkShapes(.function(function), args, at: node.range) }
                 if expand, let expanded = function.expansion(args.map { Term($0, graph) }) {
                     id = expanded.id
                 } else {
-                    id = function == .pow ? graph.intern(.pow, Children(args)) : graph.intern(.function(function), Children(args))
+                    id = try lowering.elementwise(function == .pow ? .pow : .function(function), args, at: node.range)
                 }
-            case .error, .tensorCall, .array, .shapeTuple, .transpose, .index:
+            case .tensorCall, .array, .shapeTuple, .transpose, .index:
+                id = try lowering.lower(ASTNodeID(index), mapped: mapped)
+            case .error:
                 throw SymbolicError.programHasErrors
             }
             mapped[index] = id

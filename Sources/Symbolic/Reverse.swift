@@ -8,8 +8,14 @@ public struct Contribution: Hashable, Sendable {
     public let source: NodeID
     /// Which argument of `source` the edge enters.
     public let argument: Int
-    /// The local derivative ∂source/∂target, an expression over forward nodes.
+    /// The local derivative ∂source/∂target, an expression over forward nodes. For an op on
+    /// whole arrays it is the same node as `vjp`.
     public let partial: NodeID
+    /// For an op on whole arrays: the whole contribution, the op's VJP, an expression over
+    /// forward nodes and the `.adjoint(source)` placeholder (or the seed when the source's
+    /// adjoint is exactly 1): `outer(db, x)`. Nil for element-wise ops, whose contribution is
+    /// `upstream * partial`.
+    public var vjp: NodeID? = nil
     /// False for the first contribution to `target` (`d<target> = ...`), true afterwards (`+=`).
     public let accumulates: Bool
 }
@@ -51,12 +57,21 @@ public struct Gradient {
 
         var adjoints = NodeMap<NodeID>()
         var contributions: [Contribution] = []
-        if !graph.isConstant[staged.output.int] { adjoints[staged.output] = graph.integer(1) }
+        if graph.isDifferentiable[staged.output.int] {
+            // A scalar output is seeded with 1; an array's seed is the upstream gradient the
+            // user gives (a vector-Jacobian product), a value the backward pass reads.
+            adjoints[staged.output] = graph.shapes[staged.output.int].rank == 0
+                ? graph.integer(1) : graph.intern(.adjoint(staged.output), [])
+        }
         for eq in staged.equations.reversed() {
             guard let upstream = adjoints[eq.node] else { continue }
             let node = graph[eq.node]
             let inputs = node.children.map { Term($0, graph) }
-            for (index, child) in node.children.enumerated() where !graph.isConstant[child.int] {
+            if case .tensor(let op) = node.op {
+                Gradient.recordVJPs(op, eq.node, inputs: inputs, upstream: upstream, into: &contributions, &adjoints)
+                continue
+            }
+            for (index, child) in node.children.enumerated() where graph.isDifferentiable[child.int] {
                 let partial = node.op.partial(index, inputs: inputs, out: Term(eq.node, graph)).id
                 // Piecewise-constant gates (sign, step) pass no gradient: no edge to record.
                 if graph.isNumber(partial, .zero) { continue }
@@ -68,6 +83,26 @@ public struct Gradient {
         }
         self.contributions = Gradient.live(contributions, inputs: staged.inputNodes, nodeCount: graph.count)
         self.adjoints = adjoints
+    }
+
+    /// The contributions of one op on whole arrays: its VJP per differentiable operand, built
+    /// twice, over the placeholder of the node's adjoint variable (what the staged backward
+    /// pass writes: `dW = outer(db, x)`) and over the adjoint's closed form (what `grad`
+    /// simplifies). An adjoint that is exactly 1 is the seed and is used directly in both.
+    static func recordVJPs(_ op: TensorOp, _ node: NodeID, inputs: [Term], upstream: NodeID,
+                           into contributions: inout [Contribution], _ adjoints: inout NodeMap<NodeID>) {
+        guard let graph = inputs.first?.graph else { return }
+        let out = Term(node, graph)
+        let seeded = graph.isUnit(upstream) || graph[upstream].op == .adjoint(node)
+        let placeholder = seeded ? Term(upstream, graph) : Term(graph.intern(.adjoint(node), []), graph)
+        for (index, child) in graph[node].children.enumerated() where graph.isDifferentiable[child.int] {
+            guard let staged = op.vjp(index, inputs: inputs, out: out, upstream: placeholder) else { continue }
+            if graph.isNumber(staged.id, .zero) { continue }
+            let closed = seeded ? staged : (op.vjp(index, inputs: inputs, out: out, upstream: Term(upstream, graph)) ?? staged)
+            contributions.append(Contribution(target: child, source: node, argument: index, partial: staged.id,
+                                              vjp: staged.id, accumulates: adjoints[child] != nil))
+            adjoints[child] = adjoints[child].map { graph.add($0, closed.id) } ?? closed.id
+        }
     }
 
     /// The contributions whose adjoint is eventually read: an edge into a stage that passes no
@@ -87,7 +122,7 @@ public struct Gradient {
         var assigned = [Bool](repeating: false, count: nodeCount)
         for c in contributions where live[c.source.int] && (isInput[c.target.int] || live[c.target.int]) {
             kept.append(Contribution(target: c.target, source: c.source, argument: c.argument, partial: c.partial,
-                                     accumulates: assigned[c.target.int]))
+                                     vjp: c.vjp, accumulates: assigned[c.target.int]))
             assigned[c.target.int] = true
         }
         return kept

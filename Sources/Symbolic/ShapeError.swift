@@ -24,6 +24,11 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotReshape(size: Int, target: [Int])
     /// A rule needed the size of a named dimension that is not bound yet.
     case unresolvedDimension(name: String, shape: TensorShape)
+    /// An op that needs a particular rank (`outer` takes vectors, `cross_entropy` logits of
+    /// rank 1 or 2).
+    case wrongRank(operation: String, expected: String, got: TensorShape)
+    /// Two shapes that must be equal are not (labels for a batch of logits, say).
+    case mismatch(operation: String, TensorShape, TensorShape, reason: String)
 
     public var description: String {
         switch self {
@@ -48,6 +53,10 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot reshape array of size \(size) into shape \(t)"
         case .unresolvedDimension(let name, let s):
             return "the size of dimension \(name) in \(s.compactDescription) is not known"
+        case .wrongRank(let op, let expected, let got):
+            return "\(op) expects \(expected), got shape \(got.compactDescription)"
+        case .mismatch(let op, let a, let b, _):
+            return "\(op): shapes \(a.compactDescription) and \(b.compactDescription) do not match"
         }
     }
 
@@ -76,6 +85,10 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
                 : "the new shape must hold exactly as many elements as the array; -1 stands for the one size that makes it fit"
         case .unresolvedDimension(let name, _):
             return "bind it by giving a value for an input that uses \(name), or with --dim \(name)=SIZE"
+        case .wrongRank(let op, let expected, _):
+            return "\(op) is defined for \(expected)"
+        case .mismatch(_, _, _, let reason):
+            return reason
         }
     }
 }

@@ -65,8 +65,12 @@ public struct Simplifier {
                 return root
             }
             let node = graph[id]
-            let children = node.children.map { memo[$0] ?? $0 }
-            let result = canonical(node.op, children)
+            // A rule may turn an array into a scalar (`x - x` is 0): an operand of an op on whole
+            // arrays gets its shape back, and so does every result, so no shape ever changes.
+            let children = node.op.isElementwise
+                ? node.children.map { memo[$0] ?? $0 }
+                : node.children.map { graph.fitted(memo[$0] ?? $0, to: graph.shapes[$0.int]) }
+            let result = graph.fitted(canonical(node.op, children), to: graph.shapes[id.int])
             memo[id] = result
             memo[result] = result
         }
@@ -92,6 +96,10 @@ public struct Simplifier {
             return power(children[0], children[1])
         case .function(let f):
             return function(f, children)
+        case .tensor(let t):
+            return tensor(t, children)
+        case .adjoint:
+            return graph.intern(op, [])
         }
     }
 }

@@ -114,7 +114,8 @@ extension Gradient {
         var deferred: [NodeID: Printed] = [:]
         for step in backwardSteps where step.form != .folded {
             let c = step.contribution
-            let text = term(step, printer: printer, names: gateNames(c, names), upstream: step.upstream.map { adjointNames[$0] ?? "?" })
+            let text = term(step, printer: printer, names: gateNames(c, names, adjointNames: adjointNames),
+                            upstream: step.upstream.map { adjointNames[$0] ?? "?" })
             guard let statement = statement(step, term: text, dialect: dialect, deferred: &deferred) else { continue }
             let name = adjointNames[c.target] ?? "?"
             let equation = staged.names[c.source]
@@ -138,7 +139,7 @@ extension Gradient {
     /// through sums alone. Such an adjoint is the seed, so lines read it as the seed (folded
     /// into the partial) instead of multiplying by a variable that holds 1.
     public func hasUnitAdjoint(_ node: NodeID) -> Bool {
-        adjoints[node].map { graph.isNumber($0, .one) } ?? false
+        adjoints[node].map { graph.isUnit($0) } ?? false
     }
 
     /// The contributions a staged listing writes: those whose target is an input, or a stage
@@ -179,12 +180,22 @@ extension Gradient {
         for c in written where graph.numberValue(c.partial) == nil && terms[c.target.int] == 1 {
             costlyReaders[c.source.int] += 1
         }
+        // A VJP reads its source's adjoint variable by name, so that variable must be written.
+        var readByVJP = [Bool](repeating: false, count: graph.count)
+        for c in written where c.vjp != nil { readByVJP[c.source.int] = true }
         // Folded stage -> the node whose variable it negates (nil inside: the seed).
         var folded: [NodeID: NodeID?] = [:]
         var deferred = Set<NodeID>()
         var steps: [BackwardStep] = []
         steps.reserveCapacity(written.count)
         for c in written {
+            if c.vjp != nil {
+                // The VJP is the whole term, upstream included: nothing to fold into it.
+                let form: BackwardStep.Form = c.accumulates
+                    ? (deferred.remove(c.target) != nil ? .defineAfterDeferred : .accumulate) : .define
+                steps.append(BackwardStep(contribution: c, upstream: nil, flipsPartial: false, negated: false, form: form))
+                continue
+            }
             var upstream: NodeID? = hasUnitAdjoint(c.source) ? nil : c.source
             var upstreamNegated = false
             if let source = upstream, let alias = folded[source] {
@@ -196,7 +207,8 @@ extension Gradient {
             var negated = upstreamNegated
             if let k = graph.numberValue(c.partial), k.doubleValue.isFinite {
                 let unit = k == .one || k == .minusOne
-                if unit, upstreamNegated != (k == .minusOne), single, !isInput[c.target.int], costlyReaders[c.target.int] <= 1 {
+                if unit, upstreamNegated != (k == .minusOne), single, !isInput[c.target.int], costlyReaders[c.target.int] <= 1,
+                   !readByVJP[c.target.int] {
                     folded[c.target] = .some(upstream)
                     steps.append(BackwardStep(contribution: c, upstream: upstream, flipsPartial: false, negated: true, form: .folded))
                     continue
@@ -235,13 +247,17 @@ extension Gradient {
     /// output, and inputs, so a reader sees `dx * (2 * t)`, not a distant stage that happens to
     /// equal 2*t. (Checking the node's op rather than listing inputs keeps this O(1) per node
     /// for programs with 10^4 inputs.)
-    public func gateNames(_ c: Contribution, _ names: NodeMap<String>) -> (NodeID) -> String? {
+    public func gateNames(_ c: Contribution, _ names: NodeMap<String>, adjointNames: NodeMap<String>? = nil) -> (NodeID) -> String? {
         let operands = graph[c.source].children + [c.source]
         let graph = self.graph
+        let adjointNames = adjointNames ?? self.adjointNames
         return { id in
             if operands.contains(id) { return names[id] }
-            if case .variable = graph[id].op { return names[id] }
-            return nil
+            switch graph[id].op {
+            case .variable: return names[id]
+            case .adjoint(let of): return adjointNames[of]
+            default: return nil
+            }
         }
     }
 
@@ -252,6 +268,12 @@ extension Gradient {
     public func term<D: Dialect>(_ step: BackwardStep, printer: Printer<D>, names: (NodeID) -> String?, upstream: String?) -> Printed {
         let c = step.contribution
         let dialect = printer.dialect
+        if let vjp = c.vjp { return printer.printed(vjp, names: names) }
+        if upstream == nil, graph.shapes[c.partial.int] != graph.shapes[c.target.int] {
+            // The seed times a partial of a smaller shape: stretched to the target's.
+            let partial = printer.printed(c.partial, names: names)
+            return dialect.tensor(.layout(.broadcast(graph.shapes[c.target.int])), [partial], shapes: [graph.shapes[c.partial.int]])
+        }
         if step.flipsPartial, let k = graph.numberValue(c.partial) {
             let constant = Gradient.signed(-k, dialect)
             guard let upstream else { return constant }

@@ -12,6 +12,9 @@ public enum SymbolicError: Error, Equatable, CustomStringConvertible, Sendable {
     case notAnInput(String)
     /// A program with more nodes than `Limits.maxNodes`.
     case tooLarge(nodes: Int, limit: Int)
+    /// A problem with a source position: a shape error at an operator, a tensor construct
+    /// misused. The CLI renders it like a parse error.
+    case diagnostic(Diagnostic)
 
     public var description: String {
         switch self {
@@ -21,6 +24,7 @@ public enum SymbolicError: Error, Equatable, CustomStringConvertible, Sendable {
         case .notAnInput(let v): return "'\(v)' is not an input of the program"
         case .tooLarge(let nodes, let limit):
             return "the program is too large: \(nodes) operations (the limit is \(limit))"
+        case .diagnostic(let d): return d.message
         }
     }
 }

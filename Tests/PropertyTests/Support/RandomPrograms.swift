@@ -66,6 +66,7 @@ indirect enum GenExpr {
             case .multiply: return x * y
             case .divide: return x / y
             case .power: return Foundation.pow(x, y)
+            case .matmul: return .nan  // scalar programs never draw `@`
             }
         case .call(let f, _, let args):
             let v = args.map { $0.value(names) }
@@ -159,9 +160,9 @@ enum GenRender {
                     out += " "
                 }
                 out += right
-            case .multiply, .divide:
+            case .multiply, .divide, .matmul:
                 operand(a, parenthesized: a.level < 2, into: &out)
-                out += op.rawValue
+                out += op == .matmul ? " @ " : op.rawValue
                 operand(b, parenthesized: b.level <= 2 && b.level != 3, into: &out)
             case .power:
                 operand(a, parenthesized: a.level < 5 || startsWithNumberThatEndsInDot(a), into: &out)

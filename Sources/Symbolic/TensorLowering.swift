@@ -1,0 +1,232 @@
+import ExprParse
+
+extension Dimension {
+    /// A dimension as written in a declaration or a shape tuple.
+    init(_ syntax: DimensionSyntax) {
+        switch syntax {
+        case .size(let n): self = .fixed(n)
+        case .named(let name): self = .named(name)
+        }
+    }
+}
+
+extension Program {
+    /// Where a binary operator was written: the text between its operands (` @ `), which a
+    /// shape error underlines.
+    func operatorRange(_ lhs: ASTNodeID, _ rhs: ASTNodeID) -> SourceRange {
+        let (a, b) = (self[lhs].range.end, self[rhs].range.start)
+        return a < b ? SourceRange(start: a, end: b) : self[rhs].range
+    }
+}
+
+/// Turns the tensor constructs of a parsed program into graph nodes, checking shapes as it
+/// goes: every shape error and misuse becomes a `SymbolicError.diagnostic` at the construct's
+/// source range, with NumPy's wording and a plain explanation.
+struct TensorLowering {
+    let program: Program
+    let graph: Graph
+
+    func error(_ id: String, _ message: String, at range: SourceRange, notes: [String] = []) -> SymbolicError {
+        .diagnostic(Diagnostic(.error, id: id, message, at: range, notes: notes))
+    }
+
+    func shapeError(_ e: ShapeError, at range: SourceRange) -> SymbolicError {
+        error("shape-mismatch", e.description, at: range, notes: ["note: " + e.explanation])
+    }
+
+    /// Checks that `op` accepts the operands' shapes.
+    func checkShapes(_ op: Op, _ args: [NodeID], at range: SourceRange) throws {
+        do { _ = try graph.shape(of: op, Children(args)) } catch { throw shapeError(error, at: range) }
+    }
+
+    func elementwise(_ op: Op, _ args: [NodeID], at range: SourceRange) throws -> NodeID {
+        do { return try graph.elementwise(op, args) } catch { throw shapeError(error, at: range) }
+    }
+
+    func tensor(_ op: TensorOp, _ args: [NodeID], at range: SourceRange) throws -> NodeID {
+        try checkShapes(.tensor(op), args, at: range)
+        return graph.intern(.tensor(op), Children(args))
+    }
+
+    /// `W x` of two arrays: a student may mean either product, so neither is guessed.
+    func checkJuxtaposition(_ args: [NodeID], at range: SourceRange) throws {
+        let (a, b) = (graph.shapes[args[0].int], graph.shapes[args[1].int])
+        guard a.rank > 0, b.rank > 0 else { return }
+        let left = program.printed(astChild(range, 0)), right = program.printed(astChild(range, 1))
+        throw error("ambiguous-product", "juxtaposing two arrays (shapes \(a) and \(b)) is ambiguous", at: range,
+                    notes: ["note: write \(left) @ \(right) for the matrix product or \(left) * \(right) for the element-wise one"])
+    }
+
+    /// The operands of the juxtaposition at `range` (for the message).
+    private func astChild(_ range: SourceRange, _ index: Int) -> ASTNodeID {
+        for (i, node) in program.nodes.enumerated() where node.range == range {
+            if case .binary(.multiply, let l, let r) = node.kind, program.juxtapositions.contains(ASTNodeID(i)) { return index == 0 ? l : r }
+        }
+        return ASTNodeID(0)
+    }
+
+    // MARK: - Constructs
+
+    func lower(_ id: ASTNodeID, mapped: [NodeID]) throws -> NodeID {
+        let node = program[id]
+        switch node.kind {
+        case .tensorCall(let function, let arguments, let keywords):
+            return try call(function, arguments, keywords, mapped: mapped, at: node.range)
+        case .array(let elements, let shape):
+            let args = elements.map { mapped[$0.index] }
+            for (element, arg) in zip(elements, args) where graph.shapes[arg.int].rank > 0 {
+                throw error("array-element-shape", "an element of an array literal must be a scalar, not an array of shape \(graph.shapes[arg.int])",
+                            at: program[element].range)
+            }
+            return try tensor(.layout(.pack(TensorShape(shape))), args, at: node.range)
+        case .shapeTuple:
+            throw error("misplaced-shape", "a shape tuple is only allowed as the second argument of reshape", at: node.range)
+        case .transpose(let operand):
+            return try tensor(.linear(.transpose), [mapped[operand.index]], at: node.range)
+        case .index(let base, let indices):
+            return try index(base, indices, mapped: mapped, at: node.range)
+        case .number, .constant, .variable, .unary, .binary, .call, .error:
+            throw SymbolicError.programHasErrors
+        }
+    }
+
+    /// An integer written as a literal (`1`, `-1`), if the node is one.
+    func integerLiteral(_ id: ASTNodeID) -> Int? {
+        switch program[id].kind {
+        case .number(let literal):
+            guard literal.value == literal.value.rounded(), Swift.abs(literal.value) < 1e9 else { return nil }
+            return Int(literal.value)
+        case .unary(.negate, let operand): return integerLiteral(operand).map { -$0 }
+        default: return nil
+        }
+    }
+
+    /// A node usable as an index: an integer literal, or an input declared `int` (or an
+    /// expression of them).
+    func requireIndex(_ node: NodeID, _ ast: ASTNodeID) throws {
+        if graph.isDifferentiable[node.int] || (graph.isConstant[node.int] && integerLiteral(ast) == nil) {
+            throw error("index-not-integer", "an index must be an integer or a label, declared like 'y: int'", at: program[ast].range)
+        }
+    }
+
+    private func index(_ base: ASTNodeID, _ indices: [ASTNodeID], mapped: [NodeID], at range: SourceRange) throws -> NodeID {
+        let x = mapped[base.index]
+        let shape = graph.shapes[x.int]
+        if indices.count == 2, case .tensorCall(.arange, let rangeArgs, _) = program[indices[0]].kind {
+            // Z[arange(N), y]: one entry per row.
+            let labels = mapped[indices[1].index]
+            try requireIndex(labels, indices[1])
+            if shape.rank == 2, let n = rangeArgs.first.flatMap(dimension), n != shape.dimensions[0] {
+                throw error("index-range", "arange(\(n)) must cover the \(shape.dimensions[0]) rows of an array of shape \(shape)", at: program[indices[0]].range)
+            }
+            return try tensor(.layout(.takeRows), [x, labels], at: range)
+        }
+        let literals = indices.map(integerLiteral)
+        if literals.count > 1 || (shape.rank == 1 && literals[0] != nil) {
+            var normalized: [Int] = []
+            for (axis, literal) in literals.enumerated() {
+                guard let i = literal else {
+                    throw error("index-not-integer", "with several indices, each must be an integer literal (or use Z[arange(N), y] to pick one entry per row)",
+                                at: program[indices[axis]].range)
+                }
+                let size = axis < shape.rank ? shape.dimensions[axis].size : nil
+                if let size, i < -size || i >= size {
+                    throw error("index-out-of-range", "index \(i) is out of bounds for axis \(axis) with size \(size)", at: program[indices[axis]].range)
+                }
+                normalized.append(i < 0 ? i + (size ?? 0) : i)
+            }
+            return try tensor(.layout(.entry(normalized)), [x], at: range)
+        }
+        let i = mapped[indices[0].index]
+        try requireIndex(i, indices[0])
+        if let literal = literals[0], literal < 0 {
+            throw error("index-out-of-range", "a negative index needs a known size; write the index from the start", at: program[indices[0]].range)
+        }
+        return try tensor(.layout(.take), [x, i], at: range)
+    }
+
+    /// `N` or `3` as a dimension, from a call argument.
+    private func dimension(_ id: ASTNodeID) -> Dimension? {
+        if let n = integerLiteral(id) { return .fixed(n) }
+        if case .variable(let name) = program[id].kind { return .named(name) }
+        return nil
+    }
+
+    private func call(_ function: TensorFunction, _ arguments: [ASTNodeID], _ keywords: [KeywordArgument],
+                      mapped: [NodeID], at range: SourceRange) throws -> NodeID {
+        let args = arguments.map { mapped[$0.index] }
+        let shape = args.first.map { graph.shapes[$0.int] } ?? .scalar
+        var axis: Int?
+        var keepdims = false
+        var axes: [Int]?
+        for keyword in keywords {
+            switch (keyword.name, keyword.value) {
+            case ("axis", .integer(let a)):
+                do { axis = try shape.normalizedAxis(a) } catch { throw shapeError(error, at: keyword.range) }
+            case ("axis", .integers):
+                throw error("keyword-value", "reduce over one axis at a time: axis takes one integer", at: keyword.range)
+            case ("keepdims", .boolean(let b)): keepdims = b
+            case ("axes", .integers(let list)): axes = list
+            default:
+                throw error("keyword-value", "\(keyword.name)=\(keyword.value.text) is not a valid value for '\(keyword.name)'", at: keyword.range)
+            }
+        }
+        for (argument, node) in zip(arguments, args) where function != .onehot && function != .crossEntropy && !graph.isDifferentiable[node.int]
+            && !graph.isConstant[node.int] {
+            // A label where a real array is needed (`softmax(y)`): almost always a slip.
+            if function == .sum || function == .mean || function == .max || function == .min { break }
+            throw error("label-as-real", "'\(program.printed(argument))' holds integer labels, but \(function.name) needs real values", at: program[argument].range)
+        }
+        let lastAxis = shape.rank - 1
+        switch function {
+        case .sum: return try tensor(.reduction(.sum(axis: axis, keepdims: keepdims)), args, at: range)
+        case .mean: return try tensor(.reduction(.mean(axis: axis, keepdims: keepdims)), args, at: range)
+        case .max: return try tensor(.reduction(.max(axis: axis, keepdims: keepdims)), args, at: range)
+        case .min: return try tensor(.reduction(.min(axis: axis, keepdims: keepdims)), args, at: range)
+        case .norm: return try tensor(.linear(.norm), args, at: range)
+        case .dot: return try tensor(.linear(.dot), args, at: range)
+        case .outer: return try tensor(.linear(.outer), args, at: range)
+        case .softmax, .logSoftmax, .logsumexp:
+            guard shape.rank > 0 else {
+                throw error("shape-mismatch", "\(function.name) needs an array with at least one axis, got a scalar", at: range)
+            }
+            let a = axis ?? lastAxis
+            switch function {
+            case .softmax: return try tensor(.softmax(.softmax(axis: a)), args, at: range)
+            case .logSoftmax: return try tensor(.softmax(.logSoftmax(axis: a)), args, at: range)
+            default: return try tensor(.softmax(.logsumexp(axis: a, keepdims: keepdims)), args, at: range)
+            }
+        case .crossEntropy:
+            if graph.isDifferentiable[args[1].int] || (graph.isConstant[args[1].int] && integerLiteral(arguments[1]) == nil) {
+                throw error("real-as-label", "the second argument of cross_entropy must hold class labels, declared like 'y: int'", at: program[arguments[1]].range)
+            }
+            return try tensor(.softmax(.crossEntropy), args, at: range)
+        case .onehot:
+            guard let k = integerLiteral(arguments[1]).map(Dimension.fixed) ?? dimension(arguments[1]), k.size.map({ $0 > 0 }) ?? true else {
+                throw error("onehot-classes", "the number of classes must be a positive integer", at: program[arguments[1]].range)
+            }
+            try requireIndex(args[0], arguments[0])
+            return try tensor(.softmax(.onehot(classes: k)), [args[0]], at: range)
+        case .reshape:
+            guard case .shapeTuple(let dims) = program[arguments[1]].kind else {
+                throw error("reshape-shape", "the second argument of reshape must be a shape, like (B, -1)", at: program[arguments[1]].range)
+            }
+            return try tensor(.layout(.reshape(TensorShape(dims.map(Dimension.init)))), [args[0]], at: range)
+        case .flatten:
+            // PyTorch's nn.Flatten: the first (batch) axis stays, the others are merged.
+            guard shape.rank > 2 else { return args[0] }
+            return try tensor(.layout(.reshape(TensorShape([shape.dimensions[0], .fixed(-1)]))), args, at: range)
+        case .transpose:
+            if let axes {
+                let normalized: [Int]
+                do { normalized = try TensorShape.checkPermutation(axes, rank: shape.rank) } catch { throw shapeError(error, at: range) }
+                return try tensor(.linear(.permute(normalized)), args, at: range)
+            }
+            // NumPy's transpose reverses the axes; up to rank 2 that is `.T`.
+            if shape.rank <= 2 { return try tensor(.linear(.transpose), args, at: range) }
+            return try tensor(.linear(.permute(Array((0..<shape.rank).reversed()))), args, at: range)
+        case .arange:
+            throw error("misplaced-arange", "arange(N) is only allowed as the first index of Z[arange(N), y]", at: range)
+        }
+    }
+}
