@@ -11,6 +11,8 @@ public struct StagedLine: Hashable, Sendable {
     public var subtracts = false
     /// The forward equation this line computes or differentiates (`nil` for a zero adjoint).
     public let equation: String?
+    /// The shape of the value the line assigns.
+    public var shape: TensorShape = .scalar
 }
 
 extension StagedProgram {
@@ -33,11 +35,11 @@ extension StagedProgram {
         let printer = Printer(graph, dialect)
         for eq in equations {
             try body(StagedLine(name: names[eq.node] ?? eq.name, expression: printer.render(eq.node, names: names, literalRoot: true),
-                                accumulates: false, equation: eq.name))
+                                accumulates: false, equation: eq.name, shape: graph.shapes[eq.node.int]))
         }
         if let alias = outputAlias {
             try body(StagedLine(name: outputName ?? self.outputName, expression: printer.render(alias, names: names),
-                                accumulates: false, equation: nil))
+                                accumulates: false, equation: nil, shape: graph.shapes[alias.int]))
         }
     }
 }
@@ -119,18 +121,25 @@ extension Gradient {
             guard let statement = statement(step, term: text, dialect: dialect, deferred: &deferred) else { continue }
             let name = adjointNames[c.target] ?? "?"
             let equation = staged.names[c.source]
+            let shape = graph.shapes[c.target.int]
             switch statement {
             case .define(let expression):
-                lines.append(StagedLine(name: name, expression: expression.text, accumulates: false, equation: equation))
+                lines.append(StagedLine(name: name, expression: expression.text, accumulates: false, equation: equation, shape: shape))
             case .accumulate(let expression):
-                lines.append(StagedLine(name: name, expression: expression.text, accumulates: true, equation: equation))
+                lines.append(StagedLine(name: name, expression: expression.text, accumulates: true, equation: equation, shape: shape))
             case .subtract(let expression):
-                lines.append(StagedLine(name: name, expression: expression.text, accumulates: true, subtracts: true, equation: equation))
+                lines.append(StagedLine(name: name, expression: expression.text, accumulates: true, subtracts: true, equation: equation, shape: shape))
             }
         }
-        for node in staged.inputNodes where adjoints[node] == nil || node == staged.output {
-            let value = node == staged.output ? dialect.number(.one).text : zero
-            lines.append(StagedLine(name: adjointNames[node] ?? "?", expression: value, accumulates: false, equation: nil))
+        for node in staged.inputNodes where (adjoints[node] == nil || node == staged.output) && graph.isDifferentiable[node.int] {
+            var value = node == staged.output ? dialect.number(.one).text : zero
+            let shape = graph.shapes[node.int]
+            if shape.rank > 0 {
+                // An array input the output ignores: zeros of its shape (ones when it is the output).
+                value = dialect.tensor(.layout(.broadcast(shape)), [Printed(value, Printed.Level.atom)], shapes: [.scalar]).text
+            }
+            lines.append(StagedLine(name: adjointNames[node] ?? "?", expression: value, accumulates: false, equation: nil,
+                                    shape: graph.shapes[node.int]))
         }
         return lines
     }
@@ -348,6 +357,23 @@ extension Gradient {
 extension Array where Element == StagedLine {
     /// `name = expr` / `name += expr`, one per line: the worksheet listing.
     public var listing: String {
-        map { "\($0.name) \($0.accumulates ? ($0.subtracts ? "-=" : "+=") : "=") \($0.expression)" }.joined(separator: "\n")
+        map(\.statementText).joined(separator: "\n")
+    }
+
+    /// The listing with each line's shape as a comment in one aligned column (`# (2,)`), as
+    /// the staged form of a tensor program reads.
+    public var listingWithShapes: String {
+        let width = map(\.statementText.count).max() ?? 0
+        return map { line in
+            let text = line.statementText
+            return text + String(repeating: " ", count: width - text.count) + "  # " + line.shape.description
+        }.joined(separator: "\n")
+    }
+}
+
+extension StagedLine {
+    /// `name = expr`, `name += expr` or `name -= expr`.
+    public var statementText: String {
+        "\(name) \(accumulates ? (subtracts ? "-=" : "+=") : "=") \(expression)"
     }
 }

@@ -40,7 +40,13 @@ struct TensorLowering {
     }
 
     func elementwise(_ op: Op, _ args: [NodeID], at range: SourceRange) throws -> NodeID {
-        do { return try graph.elementwise(op, args) } catch { throw shapeError(error, at: range) }
+        do { return try graph.elementwise(op, args) } catch {
+            guard args.count == 2 else { throw shapeError(error, at: range) }
+            // NumPy's rule step by step, ending at the axis that fails.
+            let steps = TensorShape.broadcastSteps(graph.shapes[args[0].int], graph.shapes[args[1].int])
+            throw self.error("shape-mismatch", error.description, at: range,
+                             notes: ["note: " + error.explanation] + steps.map { "  " + $0 })
+        }
     }
 
     func tensor(_ op: TensorOp, _ args: [NodeID], at range: SourceRange) throws -> NodeID {

@@ -49,7 +49,7 @@ enum Pipeline {
             do {
                 return (try Gradient(program: program, expand: expand), [])
             } catch let error as SymbolicError {
-                throw CLIError.input(error.description)
+                throw translate(error, input)
             }
         }
         let inputs = program.inputs
@@ -71,8 +71,17 @@ enum Pipeline {
             let gradient = try Gradient(program: program, expand: expand, variables: variables == inputs ? nil : variables)
             return (gradient, unread)
         } catch let error as SymbolicError {
-            throw CLIError.input(error.description)
+            throw translate(error, input)
         }
+    }
+
+    /// A Symbolic error as the CLI reports it: one with a source range (a shape error at an
+    /// operator) rendered like a parse error, the others as a line.
+    static func translate(_ error: SymbolicError, _ input: ExpressionInput) -> CLIError {
+        if case .diagnostic(let diagnostic) = error {
+            return .renderedDiagnostics(diagnostic.render(source: input.text, fileName: input.displayName))
+        }
+        return .input(error.description)
     }
 
     /// Refuses to make a constant, a function or a name the program assigns into an input, with

@@ -25,14 +25,23 @@ enum StageCommand: Subcommand {
         let gradient = try Pipeline.gradient(arguments, input, io, expand: arguments.flag("--expand"))
         let dialect = InputLanguage(spaced: true)
         let forward = gradient.staged.forwardLines(dialect)
+        // A tensor program's lines carry their shapes, as the staged form of a layer is read.
+        let shaped = gradient.isTensorProgram
+        func listing(_ lines: [StagedLine]) -> String { shaped ? lines.listingWithShapes : lines.listing }
         guard arguments.flag("--backward") else {
-            if !forward.isEmpty { io.print(forward.listing) }
+            if !forward.isEmpty { io.print(listing(forward)) }
             return
         }
         io.print("# forward pass")
-        if !forward.isEmpty { io.print(forward.listing) }
-        io.print("# backward pass (d<name> is d\(gradient.staged.outputName)/d<name>)")
+        if !forward.isEmpty { io.print(listing(forward)) }
+        let outputShape = gradient.graph.shapes[gradient.staged.output.int]
+        if outputShape.rank > 0 {
+            let seed = gradient.adjointNames[gradient.staged.output] ?? "d" + gradient.staged.outputName
+            io.print("# backward pass (d<name> is the vector-Jacobian product with \(seed), the upstream gradient of shape \(outputShape))")
+        } else {
+            io.print("# backward pass (d<name> is d\(gradient.staged.outputName)/d<name>)")
+        }
         let backward = gradient.backwardLines(dialect)
-        if !backward.isEmpty { io.print(backward.listing) }
+        if !backward.isEmpty { io.print(listing(backward)) }
     }
 }
