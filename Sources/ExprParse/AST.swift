@@ -142,7 +142,8 @@ public struct Program: Hashable, Sendable {
     public var assignedNames: [String] { statements.compactMap(\.name) }
 
     /// The program's inputs: declared names in declaration order, then names that are read but
-    /// never assigned, in order of first appearance in the text.
+    /// never assigned, in order of first appearance in the text. A dimension name (`N` in
+    /// `X: (N, 3)`) is not an input, even where it is read (`arange(N)`): the values' shapes bind it.
     public var inputs: [String] {
         let assigned = Set(assignedNames)
         var seen = Set<String>()
@@ -150,10 +151,21 @@ public struct Program: Hashable, Sendable {
         for declaration in declarations where seen.insert(declaration.name).inserted {
             result.append(declaration.name)
         }
+        seen.formUnion(dimensionNames)
         for node in nodes.sorted(by: { $0.range.start < $1.range.start }) {
             if case .variable(let name) = node.kind, !assigned.contains(name), seen.insert(name).inserted {
                 result.append(name)
             }
+        }
+        return result
+    }
+
+    /// The named dimensions of the declarations (`N`, `B`), in order of first appearance.
+    public var dimensionNames: [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        for declaration in declarations {
+            for case .named(let name) in declaration.dimensions where seen.insert(name).inserted { result.append(name) }
         }
         return result
     }

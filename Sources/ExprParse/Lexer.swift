@@ -35,6 +35,24 @@ struct Lexer {
     private(set) var sizeLimitRange: SourceRange?
     /// False while only counting (see `tokenize`).
     private var keepsTokens = true
+    /// What each open `(` is, for counting: `reshape(`'s shape tuple makes no nodes.
+    private var openParens: [OpenParen] = []
+    /// Set while the tokens make no syntax-tree nodes (see `Quiet`).
+    private var quiet: Quiet?
+    /// The previous token was the name `reshape`, so a `(` now opens its call.
+    private var afterReshape = false
+    private var previousKind: TokenKind = .newline
+
+    private enum OpenParen { case plain, reshapeCall }
+
+    /// A stretch of tokens that makes no node: a declaration (from `:` to the end of its
+    /// statement), a keyword argument's value (from `=` inside parentheses to the `,` or `)`
+    /// that ends it) and `reshape`'s second argument (its shape tuple). `depth` is the number of
+    /// `(` open where it began.
+    private struct Quiet {
+        var depth: Int
+        var endsWithStatement: Bool
+    }
 
     init(_ source: String, diagnosticLimit: Int, nodeLimit: Int) {
         var source = source
@@ -75,6 +93,10 @@ struct Lexer {
         diagnostics = DiagnosticLog(limit: diagnostics.limit)
         nodesAtLeast = 0
         keepsTokens = true
+        openParens = []
+        quiet = nil
+        afterReshape = false
+        previousKind = .newline
     }
 
     private var location: SourceLocation {
@@ -183,9 +205,47 @@ struct Lexer {
 
     /// Appends a token and counts the nodes it will make (`TokenKind.nodesAtLeast`).
     private mutating func append(_ token: Token) {
-        nodesAtLeast += token.kind.nodesAtLeast
+        nodesAtLeast += counted(token)
         if nodesAtLeast > nodeLimit, sizeLimitRange == nil { sizeLimitRange = token.range }
         if keepsTokens { tokens.append(token) }
+    }
+
+    /// The nodes `token` makes at least: `TokenKind.nodesAtLeast`, or none inside a `Quiet`
+    /// stretch. Only parentheses, `,`, `=`, `:` and statement ends change the state, so the cost
+    /// for other tokens is one check.
+    @inline(__always)
+    private mutating func counted(_ token: Token) -> Int {
+        let kind = token.kind
+        defer {
+            previousKind = kind
+            afterReshape = kind == .identifier && token.text == "reshape"
+        }
+        switch kind {
+        case .leftParen:
+            if quiet == nil, previousKind == .comma, openParens.last == .reshapeCall {
+                quiet = Quiet(depth: openParens.count, endsWithStatement: false)
+            }
+            openParens.append(afterReshape ? .reshapeCall : .plain)
+        case .rightParen:
+            _ = openParens.popLast()
+            if let stretch = quiet, openParens.count < stretch.depth { quiet = nil }
+            return 0
+        case .comma:
+            if let stretch = quiet, !stretch.endsWithStatement, openParens.count == stretch.depth { quiet = nil }
+            return 0
+        case .newline, .semicolon:
+            if let stretch = quiet, stretch.endsWithStatement, openParens.count <= stretch.depth { quiet = nil }
+            return 0
+        case .colon where quiet == nil && openParens.isEmpty:
+            quiet = Quiet(depth: 0, endsWithStatement: true)
+            return kind.nodesAtLeast
+        case .equals where quiet == nil && !openParens.isEmpty:
+            quiet = Quiet(depth: openParens.count, endsWithStatement: false)
+            return kind.nodesAtLeast
+        default:
+            break
+        }
+        return quiet == nil ? kind.nodesAtLeast : 0
     }
 
     private mutating func lexNewline(_ length: Int, from start: SourceLocation) {
@@ -237,6 +297,9 @@ struct Lexer {
             append(Token(kind: kind, text: spelling, range: SourceRange(start: start, end: location)))
             return
         }
+        // No spelling matched (`|` alone: only `||` is a token).
+        advance()
+        lexUnexpected(Character(Unicode.Scalar(ascii)), from: start)
     }
 
     /// Every operator and punctuation token with its spelling: the one place to add one. Each
@@ -244,6 +307,7 @@ struct Lexer {
     private static let punctuation: [(TokenKind, String)] = [
         (.plus, "+"), (.minus, "-"), (.star, "*"), (.starStar, "**"), (.slash, "/"), (.caret, "^"),
         (.leftParen, "("), (.rightParen, ")"), (.comma, ","), (.equals, "="), (.semicolon, ";"),
+        (.at, "@"), (.dot, "."), (.colon, ":"), (.leftBracket, "["), (.rightBracket, "]"), (.barBar, "||"),
     ]
 
     /// `punctuation` by the ASCII value of the first character, longest spelling first.

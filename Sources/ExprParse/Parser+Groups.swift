@@ -5,7 +5,53 @@ extension Parser.Session {
     /// check then reports. (Empty plain parentheses are a missing expression instead.)
     var closesEmptyCall: Bool {
         guard case .group(let group) = pending.last, group.operandBase == operands.count else { return false }
-        return group.kind != .parentheses
+        return group.kind.isCall
+    }
+
+    /// `[]` or `x[]`: an empty array literal or index, reported, then closed.
+    var closesEmptyBracket: Bool {
+        guard case .group(let group) = pending.last, group.operandBase == operands.count else { return false }
+        switch group.kind {
+        case .array: return arrayFrames.last?.count == 0
+        case .index: return true
+        default: return false
+        }
+    }
+
+    /// Groups still open that the closer `closer` closes.
+    func openCount(of closer: Group.Closer) -> Int {
+        switch closer {
+        case .parenthesis: return openGroups - openBrackets - openBars
+        case .bracket: return openBrackets
+        case .bars: return openBars
+        }
+    }
+
+    /// Empties the expression loop's stacks (between statements, and after abandoning one).
+    mutating func resetStacks() {
+        pending.removeAll(keepingCapacity: true)
+        operands.removeAll(keepingCapacity: true)
+        arrayFrames.removeAll(keepingCapacity: true)
+        openGroups = 0
+        openBrackets = 0
+        openBars = 0
+    }
+
+    /// Closes the innermost group that `token` closes. Groups opened inside it are reported as
+    /// unclosed and closed first (`(x]`, `||(x||`); a closer with no group to close is reported.
+    mutating func closeMatching(_ token: Token, _ closer: Group.Closer) {
+        guard openCount(of: closer) > 0 else {
+            reportStrayCloser(token)
+            return
+        }
+        while true {
+            reduce(before: 0, rightAssociative: false)
+            guard case .group(let group) = pending.last else { return }
+            if group.kind.closer == closer { break }
+            reportUnclosed(group, before: token)
+            closeGroup(at: nil)
+        }
+        closeGroup(at: token)
     }
 
     /// True when the token before the current one is an operator, so a line break here
@@ -13,7 +59,7 @@ extension Parser.Session {
     var previousIsOperator: Bool {
         guard let previous else { return false }
         switch previous.kind {
-        case .plus, .minus, .star, .slash, .caret, .starStar: return true
+        case .plus, .minus, .star, .slash, .caret, .starStar, .at: return true
         default: return false
         }
     }
@@ -22,7 +68,20 @@ extension Parser.Session {
     /// after an operator, except before `name =`: an assignment can only start a statement,
     /// so there the earlier line was unfinished and reporting that is more helpful.
     func continuesOverLineBreak(insideGroup: Bool) -> Bool {
-        insideGroup && !startsAssignment(at: position + 1)
+        insideGroup && (!startsAssignment(at: position + 1) || nextLineIsKeyword)
+    }
+
+    /// A line break in a call, before `axis=...` where the call takes `axis`: a keyword argument
+    /// on its own line, not an assignment.
+    private var nextLineIsKeyword: Bool {
+        guard case .group(let group) = pending.last else { return false }
+        let keyword = peek()
+        switch group.kind {
+        case .tensorCall(let function), .overloadedCall(_, let function):
+            return function.keywords.contains(keyword.text)
+        case .call, .unknownCall, .parentheses, .tuple, .array, .index, .norm:
+            return false
+        }
     }
 
     /// True at a line break when the next line starts with a token that cannot (or would
@@ -42,11 +101,19 @@ extension Parser.Session {
     mutating func startNextArgument(at comma: Token) {
         reduce(before: 0, rightAssociative: false)
         guard case .group(var group) = pending.last else { return }
-        if group.kind == .parentheses {
+        switch group.kind {
+        case .parentheses:
             report(id: "unexpected-token", "unexpected ','", at: comma.range,
                    notes: ["note: only a function call takes several arguments, as in 'max(a, b)'"])
             group.kind = .tuple
             pending[pending.count - 1] = .group(group)
+        case .norm:
+            report(id: "unexpected-token", "unexpected ','", at: comma.range,
+                   notes: ["note: a norm '||x||' takes one expression"])
+        case .array:
+            takeArrayElements(from: group.operandBase)
+        case .call, .tensorCall, .overloadedCall, .unknownCall, .tuple, .index:
+            break
         }
     }
 
@@ -54,12 +121,19 @@ extension Parser.Session {
     /// resulting operand: the parenthesized expression, a call, or an error node.
     mutating func closeGroup(at closing: Token?) {
         reduce(before: 0, rightAssociative: false)
+        if case .group(let group) = pending.last, group.kind == .array { takeArrayElements(from: group.operandBase) }
         guard case .group(let group) = pending.popLast() else { return }
         openGroups -= 1
+        switch group.kind.closer {
+        case .parenthesis: break
+        case .bracket: openBrackets -= 1
+        case .bars: openBars -= 1
+        }
         let arguments = Array(operands[group.operandBase...])
         operands.removeSubrange(group.operandBase...)
         let end = closing?.range.end ?? arguments.last?.range.end ?? group.open.end
         let range = SourceRange(start: group.start, end: end)
+        let ids = arguments.map(\.id)
         switch group.kind {
         case .parentheses:
             if arguments.count == 1, let inner = arguments.first {
@@ -67,27 +141,74 @@ extension Parser.Session {
                 return
             }
         case .call(let function):
-            if arguments.count == function.arity {
-                operands.append(Operand(id: add(.call(function, arguments.map(\.id)), at: range), range: range))
+            if arguments.count == function.arity, group.keywords.isEmpty {
+                operands.append(Operand(id: add(.call(function, ids), at: range), range: range))
                 return
             }
-            let noun = function.arity == 1 ? "argument" : "arguments"
-            report(id: "wrong-arity", "'\(group.name)' takes \(function.arity) \(noun), got \(arguments.count)",
-                   at: range)
+            if group.keywords.isEmpty { reportArity(of: group, expected: function.arity, got: arguments.count, at: range) }
+        case .tensorCall(let function):
+            if checkTensorCall(function, group: group, arguments: arguments, range: range) {
+                operands.append(Operand(id: add(.tensorCall(function, ids, group.keywords), at: range), range: range))
+                return
+            }
+        case .overloadedCall(let function, let reduction):
+            if arguments.count == function.arity, group.keywords.isEmpty {
+                operands.append(Operand(id: add(.call(function, ids), at: range), range: range))
+                return
+            }
+            if arguments.count == function.arity, let first = group.keywords.first {
+                report(id: "unexpected-keyword",
+                       "'\(group.name)' of \(function.arity) arguments is element-wise and takes no keyword arguments",
+                       at: first.range,
+                       notes: ["note: to reduce one array, write '\(group.name)(x, \(first.name)=...)'"])
+            } else if checkTensorCall(reduction, group: group, arguments: arguments, range: range,
+                                      alternative: function.arity) {
+                operands.append(Operand(id: add(.tensorCall(reduction, ids, group.keywords), at: range), range: range))
+                return
+            }
+        case .array:
+            if let frame = arrayFrames.popLast(), !frame.failed {
+                let shape = [frame.count] + (frame.elementShape ?? [])
+                if shape.count <= Parser.maxRank {
+                    operands.append(Operand(id: add(.array(frame.elements, shape: shape), at: range), range: range))
+                    return
+                }
+                report(id: "rank-too-large",
+                       "the array literal has \(shape.count) dimensions; at most \(Parser.maxRank) are supported",
+                       at: group.open)
+            }
+        case .index:
+            if let base = operands.popLast() {
+                let indexed = SourceRange(start: base.range.start, end: end)
+                if arguments.isEmpty {
+                    operands.append(Operand(id: add(.error, at: indexed), range: indexed))
+                } else {
+                    operands.append(Operand(id: add(.index(base.id, ids), at: indexed), range: indexed))
+                }
+                return
+            }
+        case .norm:
+            if arguments.count == 1 {
+                operands.append(Operand(id: add(.tensorCall(.norm, ids, []), at: range), range: range))
+                return
+            }
         case .unknownCall, .tuple:
             break
         }
         operands.append(Operand(id: add(.error, at: range), range: range))
     }
 
+    /// `wrong-arity`: "'max' takes 2 arguments, got 1".
+    private mutating func reportArity(of group: Group, expected: Int, got: Int, at range: SourceRange) {
+        let noun = expected == 1 ? "argument" : "arguments"
+        report(id: "wrong-arity", "'\(group.name)' takes \(expected) \(noun), got \(got)", at: range)
+    }
+
     /// Builds the remaining pending operators; every `(` still open is reported where it opened.
     mutating func finishExpression() -> Operand {
         while openGroups > 0 {
             reduce(before: 0, rightAssociative: false)
-            if case .group(let group) = pending.last {
-                report(id: "unclosed-paren", "'(' is never closed", at: group.open,
-                       notes: ["note: expected ')' before \(current.quoted)"])
-            }
+            if case .group(let group) = pending.last { reportUnclosed(group, before: current) }
             closeGroup(at: nil)
         }
         reduce(before: 0, rightAssociative: false)
@@ -106,16 +227,14 @@ extension Parser.Session {
             switch current.kind {
             case .end, .semicolon: break scan
             case .newline where (balance == 0 && !nextLineContinues) || startsAssignment(at: position + 1): break scan
-            case .leftParen: balance += 1
-            case .rightParen: balance = max(0, balance - 1)
+            case .leftParen, .leftBracket: balance += 1
+            case .rightParen, .rightBracket: balance = max(0, balance - 1)
             default: break
             }
             end = current.range.end
             advance()
         }
-        pending.removeAll(keepingCapacity: true)
-        operands.removeAll(keepingCapacity: true)
-        openGroups = 0
+        resetStacks()
         let range = SourceRange(start: start, end: end)
         return Operand(id: add(.error, at: range), range: range)
     }
@@ -130,7 +249,8 @@ extension Parser.Session {
         if index >= 0 {
             let previous = tokens[index]
             switch previous.kind {
-            case .plus, .minus, .star, .slash, .caret, .starStar, .leftParen, .comma, .equals:
+            case .plus, .minus, .star, .slash, .caret, .starStar, .leftParen, .comma, .equals, .at, .leftBracket,
+                 .barBar:
                 report(id: "expected-expression", "expected an expression after '\(previous.text)'",
                        at: previous.range)
                 return
@@ -153,7 +273,34 @@ extension Parser.Session {
         }
     }
 
-    mutating func reportStrayParenthesis(_ token: Token) {
-        report(id: "unexpected-paren", "unmatched ')'", at: token.range)
+    /// A `)` or `]` with no group open that it could close.
+    mutating func reportStrayCloser(_ token: Token) {
+        switch token.kind {
+        case .rightBracket: report(id: "unexpected-bracket", "unmatched ']'", at: token.range)
+        default: report(id: "unexpected-paren", "unmatched ')'", at: token.range)
+        }
+    }
+
+    /// `'(' is never closed`, `'[' is never closed`, `'||' is never closed`, at the opener.
+    mutating func reportUnclosed(_ group: Group, before token: Token) {
+        let id: String
+        switch group.kind.closer {
+        case .parenthesis: id = "unclosed-paren"
+        case .bracket: id = "unclosed-bracket"
+        case .bars: id = "unclosed-norm"
+        }
+        report(id: id, "'\(group.openSpelling)' is never closed", at: group.open,
+               notes: ["note: expected '\(group.kind.closer.spelling)' before \(token.quoted)"])
+    }
+
+    /// `[]`: an array needs an element; `x[]`: an index needs one.
+    mutating func reportEmptyBrackets(at token: Token) {
+        guard case .group(let group) = pending.last else { return }
+        let range = SourceRange(start: group.open.start, end: token.range.end)
+        if group.kind == .array {
+            report(id: "empty-array", "an array literal needs at least one element", at: range)
+        } else {
+            report(id: "expected-expression", "expected an index between '[' and ']'", at: range)
+        }
     }
 }

@@ -10,6 +10,10 @@ extension Parser.Session {
         while !shouldStop {
             let sawSemicolon = skipSeparators()
             if current.kind == .end { break }
+            if current.kind == .identifier, peek().kind == .colon {
+                parseDeclaration()
+                continue
+            }
             if current.kind.lineStart == .mayContinue, !statements.isEmpty, !sawSemicolon {
                 followedByMinusLine[statements.count - 1] = current
             }
@@ -19,6 +23,7 @@ extension Parser.Session {
         // A program cut off at the size limit is refused as a whole; checking it is wasted work.
         guard sizeLimitRange == nil else { return }
         checkUsesBeforeAssignment(firstNodes: firstNodes)
+        if !declarations.isEmpty { checkDeclarations() }
         warnAboutUnusedValues(followedByMinusLine: followedByMinusLine)
     }
 
@@ -60,10 +65,105 @@ extension Parser.Session {
         let note: String
         switch current.kind {
         case .equals: note = "note: only a single name can be assigned, as in 'y = 2*x'"
+        case .colon: note = "note: a declaration such as 'W: (2, 3)' is a statement of its own"
         case .comma: note = "note: commas separate the arguments of a function call"
         default: note = "note: put one statement on each line, or separate them with ';'"
         }
         report(id: "unexpected-token", "unexpected \(current.quoted)", at: current.range, notes: [note])
+    }
+
+    // MARK: - Declarations
+
+    /// `name: (d1, d2, ...)`, `name: ()`, `name: int` or `name: int (d1, ...)`: a shape
+    /// declaration, kept in `declarations` (it is not a statement and makes no node).
+    private mutating func parseDeclaration() {
+        let nameToken = current
+        let name = nameToken.text
+        advance()
+        let colon = current
+        advance()
+        var kind = DeclaredKind.real
+        var dimensions: [DimensionSyntax] = []
+        var shapeRange = current.range
+        var valid = true
+        if current.kind == .identifier, current.text == "int" {
+            kind = .label
+            advance()
+        }
+        if current.kind == .leftParen {
+            if let tuple = parseTuple(.declaration) {
+                dimensions = tuple.dimensions
+                shapeRange = kind == .label ? shapeRange.union(tuple.range) : tuple.range
+            } else {
+                valid = false
+            }
+        } else if kind == .real {
+            let at = isStatementEnd(current.kind) ? colon.range : current.range
+            report(id: "invalid-declaration", "expected a shape such as (2, 3), or 'int', after ':'", at: at,
+                   notes: ["note: a declaration gives an input's shape: 'W: (2, 3)', 'x: (3,)', 'b: ()', 'y: int'"])
+            valid = false
+        }
+        if valid, !isStatementEnd(current.kind) {
+            reportUnexpectedTokenAfterStatement()
+            valid = false
+        }
+        while !isStatementEnd(current.kind) { advance() }
+        let range = SourceRange(start: nameToken.range.start, end: max(previous?.range.end ?? colon.range.end,
+                                                                        colon.range.end))
+        if let constant = NamedConstant(rawValue: name) {
+            report(id: "declare-reserved", "cannot declare '\(name)': it is the constant \(constant.meaning)",
+                   at: nameToken.range)
+        } else if Function.named(name) != nil {
+            report(id: "declare-reserved", "cannot declare '\(name)': it is a function", at: nameToken.range)
+        } else if let first = declarations.first(where: { $0.name == name }) {
+            report(id: "declared-twice", "'\(name)' is declared twice", at: nameToken.range,
+                   notes: ["note: '\(name)' is first declared at \(first.nameRange.start)"])
+        } else if valid {
+            declarations.append(Declaration(name: name, nameRange: nameToken.range, kind: kind,
+                                            dimensions: dimensions, shapeRange: shapeRange, range: range))
+        }
+    }
+
+    /// Declarations against the statements: a declared name is an input, so no statement may
+    /// assign it, and it must be declared before it is read. One never read gets a warning.
+    private mutating func checkDeclarations() {
+        var firstUse: [String: SourceRange] = [:]
+        let declared = Set(declarations.map(\.name))
+        for node in nodes {
+            guard case .variable(let name) = node.kind, declared.contains(name) else { continue }
+            if let known = firstUse[name], known.start <= node.range.start { continue }
+            firstUse[name] = node.range
+        }
+        work += nodes.count
+        let clean = !diagnostics.diagnostics.contains { $0.severity == .error }
+        var dimensions: [String: SourceRange] = [:]
+        for declaration in declarations {
+            for case .named(let name) in declaration.dimensions where dimensions[name] == nil {
+                dimensions[name] = declaration.shapeRange
+            }
+        }
+        for declaration in declarations {
+            let name = declaration.name
+            if let shape = dimensions[name] {
+                report(id: "dimension-declared", "'\(name)' is a dimension name, so it cannot be declared as an input",
+                       at: declaration.nameRange,
+                       notes: ["note: '\(name)' is a dimension at \(shape.start); its size comes from the values' shapes"])
+                continue
+            }
+            if let assignment = assignments[name] {
+                report(id: "declare-assigned", "'\(name)' is declared as an input but also assigned",
+                       at: declaration.nameRange,
+                       notes: ["note: '\(name)' is assigned at \(assignment.range.start); an assigned name gets its "
+                               + "shape from its value, so remove the declaration or rename one of them"])
+            } else if let use = firstUse[name], use.start < declaration.range.start {
+                report(id: "declared-after-use", "'\(name)' is declared after its first use",
+                       at: declaration.nameRange,
+                       notes: ["note: '\(name)' is first used at \(use.start); move the declaration before it"])
+            } else if firstUse[name] == nil, clean {
+                report(.warning, id: "unused-declaration", "'\(name)' is declared but never used",
+                       at: declaration.range)
+            }
+        }
     }
 
     /// Rejects assignments to reserved names and second assignments; remembers the first.

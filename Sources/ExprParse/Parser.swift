@@ -69,7 +69,16 @@ extension Parser {
         var pending: [Pending] = []
         var operands: [Operand] = []
         var openGroups = 0
+        /// Of `openGroups`, those opened by `[` and by `||`.
+        var openBrackets = 0
+        var openBars = 0
+        /// One per array literal being parsed (see `ArrayFrame`).
+        var arrayFrames: [ArrayFrame] = []
         var nestingExceeded = false
+        /// Shape declarations, in order.
+        var declarations: [Declaration] = []
+        /// The `.multiply` nodes made by juxtaposition.
+        var juxtapositions: Set<ASTNodeID> = []
         /// Every identifier of the input, collected when a suggestion needs an unused name.
         var usedNames: Set<String>?
         let nodeLimit: Int
@@ -121,9 +130,15 @@ extension Parser {
                 .sorted { ($0.element.range.start.offset, $0.offset) < ($1.element.range.start.offset, $1.offset) }
                 .map(\.element)
             if statements.isEmpty, all.isEmpty, sizeLimitRange == nil {
-                let start = SourceLocation(line: 1, column: 1, offset: 0)
-                all.append(Diagnostic(.error, id: "empty-input", "empty input: expected an expression",
-                                      at: SourceRange(start: start, end: start)))
+                if let last = declarations.last {
+                    all.append(Diagnostic(.error, id: "empty-input",
+                                          "expected an expression: the program has only declarations",
+                                          at: SourceRange(start: last.range.end, end: last.range.end)))
+                } else {
+                    let start = SourceLocation(line: 1, column: 1, offset: 0)
+                    all.append(Diagnostic(.error, id: "empty-input", "empty input: expected an expression",
+                                          at: SourceRange(start: start, end: start)))
+                }
             }
             let truncated = all.count > Parser.maxDiagnostics || lexer.diagnostics.overflowed || diagnostics.isFull
             if truncated, let last = all.prefix(Parser.maxDiagnostics).last {
@@ -131,7 +146,9 @@ extension Parser {
                 all.append(Diagnostic(.error, id: "too-many-errors", "too many errors; stopping here", at: last.range))
             }
             if let range = sizeLimitRange { all.append(Parser.tooLarge(at: range, limit: nodeLimit)) }
-            return ParseResult(program: Program(nodes: nodes, statements: statements), diagnostics: all,
+            let program = Program(nodes: nodes, statements: statements, declarations: declarations,
+                                  juxtapositions: juxtapositions)
+            return ParseResult(program: program, diagnostics: all,
                                work: lexer.work + work)
         }
     }

@@ -12,6 +12,9 @@ extension Program {
     /// size, so it is meant for the small trees of tests.
     public func dump() -> String {
         var output = "program"
+        for declaration in declarations {
+            output += "\n  declaration \(declaration.printed) @\(declaration.range)"
+        }
         var stack: [(id: ASTNodeID, depth: Int)] = []
         for statement in statements {
             output += "\n  "

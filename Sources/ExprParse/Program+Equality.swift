@@ -5,6 +5,8 @@ extension Program {
     /// `2.0` differ, as they print differently. Iterative, for arbitrarily deep trees.
     public func structurallyEqual(_ other: Program) -> Bool {
         guard statements.count == other.statements.count else { return false }
+        // Declarations compare by what they declare, not where.
+        guard declarations.map(\.printed) == other.declarations.map(\.printed) else { return false }
         var stack: [(ASTNodeID, ASTNodeID)] = []
         for (mine, theirs) in zip(statements, other.statements) {
             guard mine.name == theirs.name else { return false }
@@ -30,7 +32,11 @@ extension Program {
         case (.unary(let x, _), .unary(let y, _)): return x == y
         case (.binary(let x, _, _), .binary(let y, _, _)): return x == y
         case (.call(let x, _), .call(let y, _)): return x == y
-        case (.error, .error): return true
+        case (.tensorCall(let x, _, let a), .tensorCall(let y, _, let b)):
+            return x == y && a.map { [$0.name, $0.value.text] } == b.map { [$0.name, $0.value.text] }
+        case (.array(_, let x), .array(_, let y)): return x == y
+        case (.shapeTuple(let x), .shapeTuple(let y)): return x == y
+        case (.transpose, .transpose), (.index, .index), (.error, .error): return true
         default: return false
         }
     }

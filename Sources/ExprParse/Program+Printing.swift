@@ -7,6 +7,9 @@ extension Program {
     /// line starting with `+` continues the line before (grammar.md section 2).
     public func printed() -> String {
         var printer = ExpressionPrinter(program: self, style: .minimal)
+        for declaration in declarations {
+            printer.output += declaration.printed + "\n"
+        }
         for (index, statement) in statements.enumerated() {
             if index > 0 { printer.output += "\n" }
             if let name = statement.name { printer.output += name + " = " }
@@ -34,6 +37,17 @@ extension Program {
         var printer = ExpressionPrinter(program: self, style: .full)
         printer.write(id)
         return printer.output
+    }
+}
+
+extension Declaration {
+    /// `W: (2, 3)`, `x: (3,)`, `b: ()`, `y: int`, `y: int (N,)`: the declaration as written
+    /// in the language (a label's `()` is left out).
+    public var printed: String {
+        switch kind {
+        case .real: return "\(name): " + DimensionSyntax.tupleText(dimensions)
+        case .label: return "\(name): int" + (dimensions.isEmpty ? "" : " " + DimensionSyntax.tupleText(dimensions))
+        }
     }
 }
 
@@ -104,7 +118,8 @@ struct ExpressionPrinter {
                     output += DimensionSyntax.tupleText(dimensions)
                 case .transpose(let operand):
                     stack.append(.text(".T"))
-                    push(operand, parenthesized: precedence(of: operand) != Int.max, onto: &stack)
+                    // `2.T` would read as the malformed number `2.`: a number is parenthesized.
+                    push(operand, parenthesized: precedence(of: operand) != Int.max || isNumber(operand), onto: &stack)
                 case .index(let base, let indices):
                     stack.append(.text("]"))
                     pushList(indices, onto: &stack)
@@ -113,6 +128,11 @@ struct ExpressionPrinter {
                 }
             }
         }
+    }
+
+    private func isNumber(_ id: ASTNodeID) -> Bool {
+        guard program.nodes.indices.contains(id.index), case .number = program[id].kind else { return false }
+        return true
     }
 
     /// Pushes `a, b, c` so that it pops in order.

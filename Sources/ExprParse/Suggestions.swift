@@ -15,6 +15,9 @@ struct CharacterHint {
             return CharacterHint(advice: "write '/' to divide", replacement: [(.slash, String(character))])
         case "−", "–":
             return CharacterHint(advice: "write '-' (the ASCII minus sign)", replacement: [(.minus, String(character))])
+        case "|":
+            return CharacterHint(advice: "write 'abs(x)' for an absolute value, '||x||' or 'norm(x)' for a norm",
+                                 replacement: [])
         case "√":
             return CharacterHint(advice: "write 'sqrt(...)' for a square root", replacement: [])
         case "π":

@@ -4,6 +4,9 @@ enum TokenKind: Equatable, Sendable {
     case identifier
     case plus, minus, star, slash, caret, starStar
     case leftParen, rightParen, comma, equals, semicolon
+    /// The tensor syntax's tokens: `@` (matmul), `.` (only in `.T`), `:` (declarations),
+    /// `[` `]` (array literals and indexing) and `||` (a norm, `||x||`).
+    case at, dot, colon, leftBracket, rightBracket, barBar
     /// One or more line breaks (blank lines and comment lines collapse into one token), because
     /// a line break ends a statement unless the parser decides the line continues.
     case newline
@@ -22,26 +25,31 @@ enum TokenKind: Equatable, Sendable {
         case startsStatement
     }
 
-    /// The continuation rule of grammar.md section 2, one entry per token. (The tensor work's
-    /// `@` will be one more `.continuesStatement` entry.)
+    /// The continuation rule of grammar.md section 2, one entry per token. A line starting
+    /// with `@` or `.T` continues: neither can start a statement.
     var lineStart: LineStart {
         switch self {
-        case .plus, .star, .slash, .caret, .starStar: return .continuesStatement
+        case .plus, .star, .slash, .caret, .starStar, .at, .dot: return .continuesStatement
         case .minus: return .mayContinue
-        case .number, .identifier, .leftParen, .rightParen, .comma, .equals, .semicolon, .newline, .end:
+        case .number, .identifier, .leftParen, .rightParen, .comma, .equals, .semicolon, .newline, .end,
+             .colon, .leftBracket, .rightBracket, .barBar:
             return .startsStatement
         }
     }
 
     /// Syntax-tree nodes a token of this kind makes at least, which the lexer adds up to refuse
     /// an oversize program early. A number, a name and an operator each make one node, except
-    /// the name before `=`, which makes none: so the sum never exceeds the nodes of a valid
-    /// program (implicit products and error recovery only add more).
+    /// the name before `=` or `:`, which makes none: so the sum never exceeds the nodes of a
+    /// valid program (implicit products and error recovery only add more). The names and
+    /// numbers of a declaration, a keyword argument's value and `reshape`'s shape tuple make no
+    /// node either: the lexer counts nothing inside those (`Lexer.Quiet`). `T` after `.` makes
+    /// the transpose node, an array literal's or an index's elements their own nodes.
     var nodesAtLeast: Int {
         switch self {
-        case .number, .identifier, .plus, .minus, .star, .slash, .caret, .starStar: return 1
-        case .equals: return -1
-        case .leftParen, .rightParen, .comma, .semicolon, .newline, .end: return 0
+        case .number, .identifier, .plus, .minus, .star, .slash, .caret, .starStar, .at: return 1
+        case .equals, .colon: return -1
+        case .leftParen, .rightParen, .comma, .semicolon, .newline, .end, .dot, .leftBracket, .rightBracket, .barBar:
+            return 0
         }
     }
 }
@@ -91,6 +99,7 @@ struct Token: Sendable {
         case .star: return .multiply
         case .slash: return .divide
         case .caret, .starStar: return .power
+        case .at: return .matmul
         default: return nil
         }
     }

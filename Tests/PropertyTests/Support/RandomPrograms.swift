@@ -66,7 +66,7 @@ indirect enum GenExpr {
             case .multiply: return x * y
             case .divide: return x / y
             case .power: return Foundation.pow(x, y)
-            case .matmul: return .nan  // scalar programs never draw `@`
+            case .matmul: return x * y   // never generated: the scalar programs have no `@`
             }
         case .call(let f, _, let args):
             let v = args.map { $0.value(names) }
@@ -162,7 +162,7 @@ enum GenRender {
                 out += right
             case .multiply, .divide, .matmul:
                 operand(a, parenthesized: a.level < 2, into: &out)
-                out += op == .matmul ? " @ " : op.rawValue
+                out += op.rawValue
                 operand(b, parenthesized: b.level <= 2 && b.level != 3, into: &out)
             case .power:
                 operand(a, parenthesized: a.level < 5 || startsWithNumberThatEndsInDot(a), into: &out)
