@@ -195,12 +195,12 @@ public final class Graph {
 
     /// An element-wise op as a user wrote it: the result shape is the broadcast of the
     /// operands', and every differentiable operand of another shape is broadcast by a node of
-    /// its own, so the backward pass sums it back exactly there (constants stretch implicitly:
-    /// no gradient flows to them). Throws when the shapes do not broadcast.
+    /// its own, so the backward pass sums it back exactly there (constants, labels and counts
+    /// stretch implicitly: no gradient flows to them). Throws when the shapes do not broadcast.
     public func elementwise(_ op: Op, _ children: [NodeID]) throws(ShapeError) -> NodeID {
         if children.allSatisfy({ shapes[$0.int].rank == 0 }) { return intern(op, Children(children)) }
         let result = try shape(of: op, Children(children))
-        return intern(op, Children(children.map { isConstant[$0.int] ? $0 : fitted($0, to: result) }))
+        return intern(op, Children(children.map { isDifferentiable[$0.int] ? fitted($0, to: result) : $0 }))
     }
 
     /// `elementwise` for rules that build well-shaped expressions (VJPs, simplification).

@@ -136,7 +136,7 @@ public struct Printer<D: Dialect> {
         case .add:
             return sum(node.children, memo, names)
         case .sub:
-            return Printed(dialect.wrap(child(0), below: Printed.Level.sum) + " - " + dialect.wrap(child(1), below: Printed.Level.product), Printed.Level.sum)
+            return Printed(dialect.wrap(child(0), below: Printed.Level.sum) + " - " + dialect.wrap(child(1), below: Printed.Level.matmul), Printed.Level.sum)
         case .mul:
             let p = product(node.children, memo, names, sugar: sugar)
             return p.negative ? negated(p.magnitude) : p.magnitude
@@ -214,7 +214,7 @@ public struct Printer<D: Dialect> {
             if index == 0 {
                 text = term.negative ? "-" + dialect.wrap(term.magnitude, below: Printed.Level.product) : dialect.wrap(term.magnitude, below: Printed.Level.sum)
             } else {
-                text += (term.negative ? " - " : " + ") + dialect.wrap(term.magnitude, below: Printed.Level.product)
+                text += (term.negative ? " - " : " + ") + dialect.wrap(term.magnitude, below: Printed.Level.matmul)
             }
         }
         return Printed(text, Printed.Level.sum)

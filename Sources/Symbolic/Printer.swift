@@ -13,11 +13,14 @@ public struct Printed: Sendable {
     /// Binding strengths shared by every dialect (the input language's, which Python and Swift
     /// agree with for these operators).
     public enum Level {
-        public static let sum = 1
-        public static let product = 2
-        public static let unary = 3
-        public static let power = 4
-        public static let atom = 5
+        public static let sum = 10
+        /// NumPy's `@`: tighter than `+` and `-`, but an operand of `*`, `/` or a unary minus is
+        /// grouped, since `u * W @ x` means `(u * W) @ x` (Python gives `@` the level of `*`).
+        public static let matmul = 15
+        public static let product = 20
+        public static let unary = 30
+        public static let power = 40
+        public static let atom = 50
     }
 
     /// The text, parenthesised when it binds looser than `level`.

@@ -33,8 +33,10 @@ extension Simplifier {
             }
         case .layout(let l):
             switch l {
-            case .broadcast, .sumTo, .reshape, .entry, .take, .takeRows: return true
-            case .pack: return false
+            case .sumTo, .reshape, .entry, .take, .takeRows: return true
+            // A broadcast stays around its whole operand, so that an element-wise op above it
+            // can drop it (NumPy broadcasts implicitly).
+            case .broadcast, .pack: return false
             }
         case .softmax: return false
         }

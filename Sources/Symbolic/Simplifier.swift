@@ -67,14 +67,22 @@ public struct Simplifier {
             let node = graph[id]
             // A rule may turn an array into a scalar (`x - x` is 0): an operand of an op on whole
             // arrays gets its shape back, and so does every result, so no shape ever changes.
+            // An explicit broadcast under an element-wise op is implied by NumPy's rule, so the
+            // canonical form drops it (`s * v`, not `broadcast_to(s, (3,)) * v`).
             let children = node.op.isElementwise
-                ? node.children.map { memo[$0] ?? $0 }
+                ? node.children.map { unbroadcast(memo[$0] ?? $0) }
                 : node.children.map { graph.fitted(memo[$0] ?? $0, to: graph.shapes[$0.int]) }
             let result = graph.fitted(canonical(node.op, children), to: graph.shapes[id.int])
             memo[id] = result
             memo[result] = result
         }
         return memo[root] ?? root
+    }
+
+    /// The operand of an explicit broadcast, or the node itself.
+    private func unbroadcast(_ id: NodeID) -> NodeID {
+        if case .tensor(.layout(.broadcast)) = graph[id].op { return graph[id].children[0] }
+        return id
     }
 
     /// The canonical node for `op` applied to canonical `children`.

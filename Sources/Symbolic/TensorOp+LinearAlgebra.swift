@@ -121,13 +121,15 @@ public enum LinearOp: Hashable, Sendable {
         }
     }
 
-    /// `a @ b` binds like a sum for the printer's purposes: an operand of `*` or `-` that is a
-    /// matrix product is grouped (`2 * (W.T @ g)`), because `u * W @ x` would mean `(u * W) @ x`.
-    /// Its own operands are grouped unless they are atoms.
+    /// `a @ b` prints at `Printed.Level.matmul`: inside a sum it needs no parentheses, as an
+    /// operand of `*` or `-` it is grouped (`2 * (W.T @ g)`), because `u * W @ x` would mean
+    /// `(u * W) @ x`.
     func printed(_ args: [Printed]) -> Printed {
         switch self {
         case .matmul:
-            return Printed(args[0].wrapped(below: Printed.Level.atom) + " @ " + args[1].wrapped(below: Printed.Level.atom), Printed.Level.sum)
+            // Left-associative: `A @ B @ C` is `(A @ B) @ C`; a right operand that is itself a
+            // product is grouped.
+            return Printed(args[0].wrapped(below: Printed.Level.matmul) + " @ " + args[1].wrapped(below: Printed.Level.unary), Printed.Level.matmul)
         case .transpose:
             return Printed(args[0].wrapped(below: Printed.Level.atom) + ".T", Printed.Level.atom)
         case .permute(let axes):

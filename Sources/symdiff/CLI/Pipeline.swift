@@ -114,9 +114,16 @@ enum Pipeline {
     }
 
     /// The variables a command reports on: `--vars`/`--wrt` when given, else every input.
+    /// Label inputs (`y: int`) are never differentiated: left out by default, refused by name.
     static func reported(_ arguments: ParsedArguments, _ gradient: Gradient) throws -> [Int] {
-        guard let requested = try arguments.list(CommonOptions.vars.long) else { return Array(gradient.staged.inputs.indices) }
-        return requested.compactMap { gradient.staged.inputs.firstIndex(of: $0) }
+        guard let requested = try arguments.list(CommonOptions.vars.long) else {
+            return gradient.staged.inputs.indices.filter { !gradient.isLabel($0) }
+        }
+        let indices = requested.compactMap { gradient.staged.inputs.firstIndex(of: $0) }
+        if let label = indices.first(where: gradient.isLabel) {
+            throw CLIError.input("'\(gradient.staged.inputs[label])' holds class labels (declared int), which are not differentiated")
+        }
+        return indices
     }
 
     /// The point `assignments` give, in input order. Values may be constant expressions (`pi/2`).
