@@ -84,9 +84,11 @@ enum Pipeline {
         } ?? inputs
         let listing = arguments.spec.option(named: CommonOptions.vars.long).spellings.joined(separator: "/")
         for name in requested ?? [] { try checkCanBeInput(name, of: program, refusal: "\(listing) cannot list it") }
-        for (name, option) in names where !variables.contains(name) {
+        var known = Set(variables)
+        for (name, option) in names where !known.contains(name) {
             try checkCanBeInput(name, of: program, refusal: "\(option) cannot set it")
             variables.append(name)
+            known.insert(name)
         }
         let unread = variables.filter { !inputSet.contains($0) }
         do {

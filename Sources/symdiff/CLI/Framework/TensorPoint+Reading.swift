@@ -32,11 +32,14 @@ extension TensorPoint {
         if let path = offered("--inputs", in: arguments) {
             point.givesValues = true
             point.inputsPath = path
+            // A dictionary, not `entry(named:)`: a network's --inputs may hold 10^4 inputs.
+            var earlier = Dictionary(point.entries.map { ($0.name, $0.origin) }, uniquingKeysWith: { first, _ in first })
             for entry in try inputsFile(path, io) {
-                if let earlier = point.entry(named: entry.name) {
-                    throw CLIError.input("input '\(entry.name)' is given twice, in \(earlier.origin.option) and in "
+                if let origin = earlier[entry.name] {
+                    throw CLIError.input("input '\(entry.name)' is given twice, in \(origin.option) and in "
                                          + "\(entry.origin.option); give it once")
                 }
+                earlier[entry.name] = entry.origin
                 point.entries.append(entry)
             }
         }
