@@ -140,9 +140,14 @@ import Testing
     }
 
     @Test func requiredAndExclusiveOptions() {
-        #expect(usageError(["x"]) == "missing option '--at LIST' for 'eval'")
+        #expect(usageError(["x"], EmitCommand.spec) == "missing option '--lang LANG' for 'emit'")
         #expect(usageError(["x", "--at", "x=1", "--points", "3"], CheckCommand.spec)
                 == "options '--at' and '--points' cannot be used together")
+        #expect(usageError(["x", "--inputs", "v.json", "--points", "3"], CheckCommand.spec)
+                == "options '--inputs' and '--points' cannot be used together")
+        // eval's --at is no longer required by the table: --inputs may give the values, and a
+        // program without inputs needs none (TensorPointTests checks what eval then says).
+        #expect(usageError(["x"]) == nil)
     }
 
     @Test func helpSkipsRequirements() throws {

@@ -42,22 +42,31 @@ import Testing
     static let evalHelp = """
     OVERVIEW: Evaluate an expression and its gradient at a point.
 
-    USAGE: symdiff eval EXPR --at LIST [--format text|json] [--trace] [--step LR]
+    USAGE: symdiff eval EXPR [--at LIST] [--inputs FILE] [--dim LIST] [--upstream VALUE]
+                        [--format text|json] [--trace] [--step LR]
 
-    Prints the value and every partial derivative at the point given by --at, whose values
-    may themselves be constant expressions such as pi/2. A name in --at that the
-    expression does not read is a variable with derivative 0 (a note says so). --trace
+    Prints the value and every partial derivative at the point given by --at and --inputs.
+    A value in --at is a constant expression such as pi/2, an array literal such as
+    [[0.1,0.5],[-0.3,0.8]], or @FILE, a NumPy .npy file of float64; --inputs reads a JSON
+    object of numbers and nested lists, such as {"W": [[1, 2], [3, 4]], "y": 2}. Each input
+    is given once; an array is for an input whose shape the program declares, as in
+    x: (2,). --dim sets named dimensions (N=5); --upstream gives the upstream gradient of
+    an array output. A program without inputs needs no values. A name given a value that
+    the expression does not read is a variable with derivative 0 (a note says so). --trace
     adds the forward and backward tables, one row per staged equation; --step LR adds the
     point after one gradient-descent step, x - LR * df/dx.
 
     OPTIONS:
-      --at LIST        Values of the variables (required), e.g. x=1,y=pi/2.
-      --format FORMAT  Output format: text (default) or json.
-      --trace          Also print the forward and backward tables.
-      --step LR        Also print one gradient-descent step with learning rate LR.
-      -f, --file FILE  Read the expression from FILE instead of the argument.
-      --vars LIST      Input variables in this order, e.g. x,y,z (default: order of first use).
-      -h, --help       Show help for this subcommand.
+      --at LIST         Values of the inputs, e.g. x=1,y=pi/2 or W=[[1,2],[3,4]],x=@x.npy.
+      --inputs FILE     Values of the inputs from a JSON object, e.g. {"x": [1, 2]}.
+      --dim LIST        Sizes of named dimensions, e.g. N=5,B=2.
+      --upstream VALUE  Upstream gradient of an array output, e.g. [1,-2] or @d.npy.
+      --format FORMAT   Output format: text (default) or json.
+      --trace           Also print the forward and backward tables.
+      --step LR         Also print one gradient-descent step with learning rate LR.
+      -f, --file FILE   Read the expression from FILE instead of the argument.
+      --vars LIST       Input variables in this order, e.g. x,y,z (default: order of first use).
+      -h, --help        Show help for this subcommand.
 
     EXAMPLES:
       symdiff eval '(x + y)z' --at x=1,y=3,z=2

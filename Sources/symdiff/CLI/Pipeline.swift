@@ -24,23 +24,45 @@ enum Pipeline {
         return built.gradient
     }
 
-    /// The gradient and the point `--at` gives (nil without `--at`), for the commands that
-    /// evaluate. As with `--vars`, a name `--at` gives a value that the program never reads is an
-    /// input with derivative 0 (the worksheet's g(x, y, z) that ignores z), with a note.
+    /// The gradient and the point `--at` and `--inputs` give (nil when neither is given), for
+    /// the commands that evaluate. As with `--vars`, a name given a value that the program never
+    /// reads is an input with derivative 0 (the worksheet's g(x, y, z) that ignores z), with a
+    /// note. This is the scalar path: an array value, `--dim` or `--upstream` is refused with
+    /// what to declare, since a program without shape declarations has only scalars.
     static func gradientAndPoint(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws -> (gradient: Gradient, point: [Double]?) {
-        guard let text = arguments.value("--at") else { return (try gradient(arguments, input, io), nil) }
-        let assignments = try parseAssignments(text)
-        let built = try build(arguments, input, io, expand: false, point: assignments.map(\.name))
-        let point = try point(assignments, for: built.gradient, unread: built.unread)
+        let given = try TensorPoint.read(arguments, io)
+        guard given.givesValues else {
+            let gradient = try gradient(arguments, input, io)
+            try refuseShapeOptions(given)
+            return (gradient, nil)
+        }
+        let built = try build(arguments, input, io, expand: false,
+                              point: given.entries.map { ($0.name, $0.origin.optionName) })
+        let point = try point(given, for: built.gradient, unread: built.unread)
+        try refuseShapeOptions(given)
         // After the point is complete: a typo that left an input without a value is said once, in the error.
         noteUnread(built.unread, built.gradient, io)
         return (built.gradient, point)
     }
 
+    /// `--dim` and `--upstream` describe arrays, which a program without shape declarations
+    /// has none of; ignoring them would hide a program that lacks its declarations.
+    private static func refuseShapeOptions(_ given: TensorPoint) throws {
+        if !given.dimensions.isEmpty {
+            let names = given.dimensions.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            throw CLIError.input("--dim sets \(names), but the program declares no shapes, so it has no named dimensions")
+        }
+        if let upstream = given.upstream {
+            throw CLIError.input("--upstream gives an upstream gradient of shape \(upstream.shape), but the program's output "
+                                 + "is a scalar, whose gradient starts at 1; leave out --upstream")
+        }
+    }
+
     /// The gradient over the program's inputs plus the names `--vars` and `point` (the names
-    /// `--at` gives) add; `unread` is those the program does not read, in order.
+    /// `--at` or `--inputs` give values, with that option) add; `unread` is those the program
+    /// does not read, in order.
     private static func build(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO, expand: Bool,
-                              point names: [String]) throws -> (gradient: Gradient, unread: [String]) {
+                              point names: [(name: String, option: String)]) throws -> (gradient: Gradient, unread: [String]) {
         let program = try parse(input, io)
         let requested = try arguments.list(CommonOptions.vars.long)
         if requested == nil && names.isEmpty {
@@ -62,9 +84,11 @@ enum Pipeline {
         } ?? inputs
         let listing = arguments.spec.option(named: CommonOptions.vars.long).spellings.joined(separator: "/")
         for name in requested ?? [] { try checkCanBeInput(name, of: program, refusal: "\(listing) cannot list it") }
-        for name in names where !variables.contains(name) {
-            try checkCanBeInput(name, of: program, refusal: "--at cannot set it")
+        var known = Set(variables)
+        for (name, option) in names where !known.contains(name) {
+            try checkCanBeInput(name, of: program, refusal: "\(option) cannot set it")
             variables.append(name)
+            known.insert(name)
         }
         let unread = variables.filter { !inputSet.contains($0) }
         do {
@@ -126,23 +150,39 @@ enum Pipeline {
         return indices
     }
 
-    /// The point `assignments` give, in input order. Values may be constant expressions (`pi/2`).
-    /// A missing value whose name is close to an unread name is reported as the typo it is.
-    private static func point(_ assignments: [(name: String, valueText: String)], for gradient: Gradient,
-                              unread: [String]) throws -> [Double] {
+    /// The point `given` gives, in input order. Scalar `--at` values may be constant expressions
+    /// (`pi/2`); an array must have shape `()`. A missing value whose name is close to an unread
+    /// name is reported as the typo it is.
+    private static func point(_ given: TensorPoint, for gradient: Gradient, unread: [String]) throws -> [Double] {
         var values: [String: Double] = [:]
-        for (name, valueText) in assignments {
-            values[name] = try constant(valueText, name: name)
+        for entry in given.entries {
+            switch entry.value {
+            case .expression(let text):
+                values[entry.name] = try constant(text, name: entry.name)
+            case .array(let tensor):
+                guard let value = tensor.scalarValue else {
+                    throw arrayForScalar(entry.name, shape: tensor.shape, read: !unread.contains(entry.name))
+                }
+                values[entry.name] = value
+            }
         }
         return try gradient.staged.inputs.map { name in
             guard let value = values[name] else {
-                let given = assignments.map(\.name).filter { unread.contains($0) }
-                let typo = Suggestion.nearest(to: name, among: given)
+                let givenUnread = given.names.filter { unread.contains($0) }
+                let typo = Suggestion.nearest(to: name, among: givenUnread)
                     .map { "; '\($0)' does not appear in the expression: did you mean '\(name)'?" } ?? ""
-                throw CLIError.input("no value for '\(name)' (add \(name)=... to --at)\(typo)")
+                let fileHint = given.inputsPath.map { " or a member \(jsonString(name)) to --inputs '\($0)'" } ?? ""
+                throw CLIError.input("no value for '\(name)' (add \(name)=... to --at\(fileHint))\(typo)")
             }
             return value
         }
+    }
+
+    /// An array given for an input that a program without shape declarations uses as a scalar.
+    private static func arrayForScalar(_ name: String, shape: TensorShape, read: Bool) -> CLIError {
+        let use = read ? "the program uses it as a scalar" : "'\(name)' does not appear in the expression"
+        return CLIError.input("input '\(name)' is given an array of shape \(shape), but \(use); "
+                              + "declare its shape, e.g. '\(name): \(shape)'" + (read ? "" : ", or give it a number"))
     }
 
     /// Evaluates one `--at` value: a single constant expression such as `pi/2` or `-1e-3`.

@@ -3,22 +3,31 @@ enum CheckCommand: Subcommand {
     static let spec = CommandSpec(
         name: "check",
         abstract: "Compare the symbolic gradient with central finite differences.",
-        usage: "symdiff check EXPR [--at LIST | --points N] [--seed S]",
+        usage: """
+            symdiff check EXPR [--at LIST] [--inputs FILE] [--dim LIST] [--upstream VALUE]
+                   symdiff check EXPR [--points N] [--seed S] [--dim LIST] [--upstream VALUE]
+            """,
         discussion: """
             Evaluates the symbolic gradient and a central finite-difference estimate at one point
-            (--at) or at N seeded random points (--points, default 10, at most 1000000), prints
-            the largest relative error, and fails with status 1 if it exceeds the tolerance.
+            (--at, --inputs) or at N seeded random points (--points, default 10, at most 1000000),
+            prints the largest relative error, and fails with status 1 if it exceeds the tolerance.
+            The point's values are given as for eval: constant expressions, array literals and
+            @FILE.npy in --at, a JSON object in --inputs. --dim sets named dimensions (N=5);
+            --upstream gives the upstream gradient of an array output.
             """,
         examples: [
             "symdiff check 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)' --points 100 --seed 42",
             "symdiff check 'x = ln(t); y = t^3/3; z = 2x + y' --at t=2",
         ],
         options: [
-            OptionSpec("--at", value: "LIST", help: "Check at this point only, e.g. x=1,y=2."),
+            OptionSpec("--at", value: "LIST", help: "Check at this point only, e.g. x=1,y=2 or x=[1,2]."),
+            OptionSpec("--inputs", value: "FILE", help: "Check at the point in this JSON object only."),
             OptionSpec("--points", value: "N", help: "Check at N random points, 1 to 1000000 (default: 10)."),
             OptionSpec("--seed", value: "S", help: "Seed for the random points, to reproduce a run."),
+            OptionSpec("--dim", value: "LIST", help: "Sizes of named dimensions, e.g. N=5,B=2."),
+            OptionSpec("--upstream", value: "VALUE", help: "Upstream gradient of an array output, e.g. [1,-2] or @d.npy."),
         ],
-        exclusiveGroups: [["--at", "--points"]]
+        exclusiveGroups: [["--at", "--points"], ["--inputs", "--points"]]
     )
 
     /// The most points one check evaluates. Memory does not grow with N (points are checked one
@@ -27,7 +36,7 @@ enum CheckCommand: Subcommand {
     static let maxPoints = 1_000_000
 
     static func validate(_ arguments: ParsedArguments) throws {
-        _ = try arguments.value("--at").map(parseAssignments)
+        try TensorPoint.validate(arguments)
         if let points = try arguments.integer("--points") {
             if points < 1 { throw CLIError.usage("invalid value '\(points)' for '--points': expected at least 1") }
             if points > maxPoints {

@@ -4,7 +4,11 @@ import Symbolic
 extension EvalCommand {
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
         let (gradient, at) = try Pipeline.gradientAndPoint(arguments, input, io)
-        guard let point = at else { throw CLIError.usage("missing option '--at LIST' for 'eval'") }
+        // A program without inputs needs no values; one with inputs and none given gets the
+        // message the option table gave when --at was required.
+        guard let point = at ?? (gradient.staged.inputs.isEmpty ? [] : nil) else {
+            throw CLIError.usage("missing option '--at LIST' for 'eval'")
+        }
         let result = gradient.evaluate(at: point)
         let staged = gradient.staged
         let dialect = InputLanguage(spaced: true)

@@ -3,11 +3,19 @@ enum EvalCommand: Subcommand {
     static let spec = CommandSpec(
         name: "eval",
         abstract: "Evaluate an expression and its gradient at a point.",
-        usage: "symdiff eval EXPR --at LIST [--format text|json] [--trace] [--step LR]",
+        usage: """
+            symdiff eval EXPR [--at LIST] [--inputs FILE] [--dim LIST] [--upstream VALUE]
+                                [--format text|json] [--trace] [--step LR]
+            """,
         discussion: """
-            Prints the value and every partial derivative at the point given by --at, whose values
-            may themselves be constant expressions such as pi/2. A name in --at that the
-            expression does not read is a variable with derivative 0 (a note says so). --trace
+            Prints the value and every partial derivative at the point given by --at and --inputs.
+            A value in --at is a constant expression such as pi/2, an array literal such as
+            [[0.1,0.5],[-0.3,0.8]], or @FILE, a NumPy .npy file of float64; --inputs reads a JSON
+            object of numbers and nested lists, such as {"W": [[1, 2], [3, 4]], "y": 2}. Each input
+            is given once; an array is for an input whose shape the program declares, as in
+            x: (2,). --dim sets named dimensions (N=5); --upstream gives the upstream gradient of
+            an array output. A program without inputs needs no values. A name given a value that
+            the expression does not read is a variable with derivative 0 (a note says so). --trace
             adds the forward and backward tables, one row per staged equation; --step LR adds the
             point after one gradient-descent step, x - LR * df/dx.
             """,
@@ -17,7 +25,10 @@ enum EvalCommand: Subcommand {
             "symdiff eval '(x - 3)^2' --at x=1 --step 0.1",
         ],
         options: [
-            OptionSpec("--at", value: "LIST", required: true, help: "Values of the variables (required), e.g. x=1,y=pi/2."),
+            OptionSpec("--at", value: "LIST", help: "Values of the inputs, e.g. x=1,y=pi/2 or W=[[1,2],[3,4]],x=@x.npy."),
+            OptionSpec("--inputs", value: "FILE", help: "Values of the inputs from a JSON object, e.g. {\"x\": [1, 2]}."),
+            OptionSpec("--dim", value: "LIST", help: "Sizes of named dimensions, e.g. N=5,B=2."),
+            OptionSpec("--upstream", value: "VALUE", help: "Upstream gradient of an array output, e.g. [1,-2] or @d.npy."),
             OptionSpec("--format", value: "FORMAT", choices: ["text", "json"], help: "Output format: text (default) or json."),
             OptionSpec("--trace", help: "Also print the forward and backward tables."),
             OptionSpec("--step", value: "LR", help: "Also print one gradient-descent step with learning rate LR."),
@@ -25,7 +36,7 @@ enum EvalCommand: Subcommand {
     )
 
     static func validate(_ arguments: ParsedArguments) throws {
-        _ = try arguments.value("--at").map(parseAssignments)
+        try TensorPoint.validate(arguments)
         _ = try arguments.double("--step")
     }
 

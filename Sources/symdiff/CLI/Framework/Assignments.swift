@@ -9,6 +9,8 @@
 /// a malformed name, a name given twice, unbalanced brackets, an empty item.
 func parseAssignments(_ text: String) throws -> [(name: String, valueText: String)] {
     var assignments: [(name: String, valueText: String)] = []
+    // A set for the repeat check: a point for a network may have 10^4 names.
+    var seen: Set<String> = []
     for item in try splitAtTopLevelCommas(text) {
         let item = item.trimmingWhitespace()
         guard !item.isEmpty else {
@@ -22,7 +24,7 @@ func parseAssignments(_ text: String) throws -> [(name: String, valueText: Strin
         guard !name.isEmpty else { throw CLIError.usage("missing variable name before '=' in '\(item)'") }
         guard isIdentifier(name) else { throw CLIError.usage("'\(name)' is not a variable name (in '\(item)')") }
         guard !value.isEmpty else { throw CLIError.usage("missing value for '\(name)' in '\(item)'") }
-        if assignments.contains(where: { $0.name == name }) {
+        if !seen.insert(name).inserted {
             throw CLIError.usage("variable '\(name)' is given more than once in '\(text)'")
         }
         assignments.append((name, value))
