@@ -30,19 +30,53 @@ enum Pipeline {
     /// note. This is the scalar path: an array value, `--dim` or `--upstream` is refused with
     /// what to declare, since a program without shape declarations has only scalars.
     static func gradientAndPoint(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws -> (gradient: Gradient, point: [Double]?) {
+        let (gradient, values) = try gradientAndValues(arguments, input, io)
+        switch values {
+        case .none: return (gradient, nil)
+        case .scalars(let point): return (gradient, point)
+        case .tensors:
+            throw CLIError.input("this command does not take programs with arrays yet")
+        }
+    }
+
+    /// The values of a point: numbers for a scalar program, arrays (with the named dimensions
+    /// `--dim` binds and the `--upstream` seed) for a tensor program.
+    enum PointValues {
+        case scalars([Double])
+        case tensors(values: [Tensor], dimensions: [String: Int], upstream: Tensor?)
+    }
+
+    /// The gradient and the values `--at`/`--inputs` give, in input order (nil without any).
+    static func gradientAndValues(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws -> (gradient: Gradient, values: PointValues?) {
         let given = try TensorPoint.read(arguments, io)
         guard given.givesValues else {
             let gradient = try gradient(arguments, input, io)
+            if gradient.isTensorProgram {
+                // A program whose inputs are all unread (or none) may still be evaluated.
+                guard gradient.staged.inputs.isEmpty else { return (gradient, nil) }
+                return (gradient, .tensors(values: [], dimensions: given.dimensions, upstream: given.upstream))
+            }
             try refuseShapeOptions(given)
             return (gradient, nil)
         }
         let built = try build(arguments, input, io, expand: false,
                               point: given.entries.map { ($0.name, $0.origin.optionName) })
+        if built.gradient.isTensorProgram {
+            let tensors = try given.tensors()
+            var byName: [String: Tensor] = [:]
+            for (name, value) in tensors { byName[name] = value }
+            let values = try built.gradient.staged.inputs.map { name in
+                guard let value = byName[name] else { throw missingValue(name, given, unread: built.unread) }
+                return value
+            }
+            noteUnread(built.unread, built.gradient, io)
+            return (built.gradient, .tensors(values: values, dimensions: given.dimensions, upstream: given.upstream))
+        }
         let point = try point(given, for: built.gradient, unread: built.unread)
         try refuseShapeOptions(given)
         // After the point is complete: a typo that left an input without a value is said once, in the error.
         noteUnread(built.unread, built.gradient, io)
-        return (built.gradient, point)
+        return (built.gradient, .scalars(point))
     }
 
     /// `--dim` and `--upstream` describe arrays, which a program without shape declarations
@@ -167,15 +201,18 @@ enum Pipeline {
             }
         }
         return try gradient.staged.inputs.map { name in
-            guard let value = values[name] else {
-                let givenUnread = given.names.filter { unread.contains($0) }
-                let typo = Suggestion.nearest(to: name, among: givenUnread)
-                    .map { "; '\($0)' does not appear in the expression: did you mean '\(name)'?" } ?? ""
-                let fileHint = given.inputsPath.map { " or a member \(jsonString(name)) to --inputs '\($0)'" } ?? ""
-                throw CLIError.input("no value for '\(name)' (add \(name)=... to --at\(fileHint))\(typo)")
-            }
+            guard let value = values[name] else { throw missingValue(name, given, unread: unread) }
             return value
         }
+    }
+
+    /// "no value for 'x'", with where to add it and the likely typo among unread names.
+    private static func missingValue(_ name: String, _ given: TensorPoint, unread: [String]) -> CLIError {
+        let givenUnread = given.names.filter { unread.contains($0) }
+        let typo = Suggestion.nearest(to: name, among: givenUnread)
+            .map { "; '\($0)' does not appear in the expression: did you mean '\(name)'?" } ?? ""
+        let fileHint = given.inputsPath.map { " or a member \(jsonString(name)) to --inputs '\($0)'" } ?? ""
+        return CLIError.input("no value for '\(name)' (add \(name)=... to --at\(fileHint))\(typo)")
     }
 
     /// An array given for an input that a program without shape declarations uses as a scalar.

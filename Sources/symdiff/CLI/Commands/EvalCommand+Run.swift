@@ -3,7 +3,16 @@ import Symbolic
 
 extension EvalCommand {
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        let (gradient, at) = try Pipeline.gradientAndPoint(arguments, input, io)
+        let (gradient, values) = try Pipeline.gradientAndValues(arguments, input, io)
+        let at: [Double]?
+        switch values {
+        case .tensors(let tensors, let dimensions, let upstream):
+            return try runTensors(arguments, gradient, tensors, dimensions, upstream, io)
+        case .scalars(let point): at = point
+        case .none:
+            if gradient.isTensorProgram { throw CLIError.usage("missing option '--at LIST' (or --inputs FILE) for 'eval'") }
+            at = nil
+        }
         // A program without inputs needs no values; one with inputs and none given gets the
         // message the option table gave when --at was required.
         guard let point = at ?? (gradient.staged.inputs.isEmpty ? [] : nil) else {
