@@ -50,6 +50,12 @@ struct TensorLowering {
     }
 
     func tensor(_ op: TensorOp, _ args: [NodeID], at range: SourceRange) throws -> NodeID {
+        if op == .linear(.matmul) {
+            do { _ = try graph.shape(of: .tensor(op), Children(args)) } catch {
+                let steps = TensorShape.matmulSteps(graph.shapes[args[0].int], graph.shapes[args[1].int])
+                throw self.error("shape-mismatch", error.description, at: range, notes: ["note: " + error.explanation] + steps.map { "  " + $0 })
+            }
+        }
         try checkShapes(.tensor(op), args, at: range)
         return graph.intern(.tensor(op), Children(args))
     }
