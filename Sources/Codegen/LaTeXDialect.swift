@@ -106,6 +106,50 @@ public struct LaTeXDialect: Dialect {
         }
     }
 
+    /// Ops on whole arrays as matrix calculus writes them: `W x` for a product, `W^\\top`,
+    /// `u v^\\top` for an outer product, `\\sum` with its axis, `\\operatorname{softmax}(z)`.
+    public func tensor(_ op: TensorOp, _ args: [Printed], shapes: [TensorShape]) -> Printed {
+        func a(_ i: Int) -> String { args[i].text }
+        func atom(_ i: Int) -> String { wrap(args[i], below: Printed.Level.power) }
+        switch op {
+        case .linear(let l):
+            switch l {
+            case .matmul:
+                // Juxtaposition: W x, a product binds like `*`.
+                // Matrix products associate, so a chain needs no parentheses (`W^\\top W x`);
+                // the level is a unary's so that a scalar factor joins it (`2 W^\\top W x`).
+                return Printed(wrap(args[0], below: Printed.Level.unary) + " " + wrap(args[1], below: Printed.Level.unary), Printed.Level.unary)
+            case .transpose: return Printed(atom(0) + "^\\top", Printed.Level.power)
+            case .permute(let axes): return applied("\\operatorname{transpose}_{(\(axes.map(String.init).joined(separator: ",")))}", a(0))
+            // `(W x) x^\\top`: the column is grouped, as a course writes an outer product.
+            case .outer: return Printed(wrap(args[0], below: Printed.Level.atom) + " " + atom(1) + "^\\top", Printed.Level.unary)
+            case .dot: return Printed(atom(0) + "^\\top " + wrap(args[1], below: Printed.Level.atom), Printed.Level.unary)
+            case .norm: return Printed("\\left\\lVert \(a(0)) \\right\\rVert", Printed.Level.atom)
+            }
+        case .reduction(let r):
+            let axis = r.axis.map { "_{\($0)}" } ?? ""
+            switch r {
+            case .sum: return Printed("\\sum\(axis) " + wrap(args[0], below: Printed.Level.power), Printed.Level.product)
+            case .mean: return applied("\\operatorname{mean}\(axis)", a(0))
+            case .max: return applied("\\max\(axis)", a(0))
+            case .min: return applied("\\min\(axis)", a(0))
+            case .count: return Printed("n\(axis)(\(a(0)))", Printed.Level.atom)
+            case .firstExtreme(let isMax, _): return applied("\\mathbb{1}[\\operatorname{arg\(isMax ? "max" : "min")}\(axis)]", a(0))
+            }
+        case .softmax(let s):
+            switch s {
+            case .softmax: return applied("\\operatorname{softmax}", a(0))
+            case .logSoftmax: return applied("\\log \\operatorname{softmax}", a(0))
+            case .logsumexp: return applied("\\operatorname{logsumexp}", a(0))
+            case .crossEntropy: return applied("\\operatorname{CE}", a(0) + ", " + a(1))
+            case .onehot(let k): return Printed("\\mathbf{e}_{\(a(0))}^{(\(k))}", Printed.Level.atom)
+            }
+        case .layout:
+            // Layout ops read the same in both: `broadcast_to(x, (2, 3))`, `z[y]`.
+            return op.printed(args, shapes: shapes)
+        }
+    }
+
     /// `name(argument)`, with growing parentheses when the argument is as tall as a fraction.
     private func applied(_ name: String, _ argument: String) -> Printed {
         let tall = argument.contains("\\frac")

@@ -17,7 +17,7 @@ public enum Reduction: Hashable, Sendable {
     /// The mask that routes a max's gradient. Not differentiable.
     case firstExtreme(max: Bool, axis: Int?)
 
-    var axis: Int? {
+    public var axis: Int? {
         switch self {
         case .sum(let axis, _), .mean(let axis, _), .max(let axis, _), .min(let axis, _), .count(let axis),
              .firstExtreme(_, let axis):

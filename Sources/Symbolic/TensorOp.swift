@@ -57,7 +57,7 @@ public enum TensorOp: Hashable, Sendable {
 
     /// The op written in the input language, given its operands' texts. Operators (`@`, `.T`,
     /// indexing) come with the level they bind at.
-    func printed(_ args: [Printed], shapes: [TensorShape]) -> Printed {
+    public func printed(_ args: [Printed], shapes: [TensorShape]) -> Printed {
         switch self {
         case .reduction(let op): return op.printed(args)
         case .linear(let op): return op.printed(args)
