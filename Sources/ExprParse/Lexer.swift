@@ -42,6 +42,12 @@ struct Lexer {
     /// The previous token was the name `reshape`, so a `(` now opens its call.
     private var afterReshape = false
     private var previousKind: TokenKind = .newline
+    /// The name just lexed is followed by `=` or `:` on its line, so it makes no node: an
+    /// assigned or declared name, or a keyword (`axis=1`, whose value makes none either, so a
+    /// refund at the `=` would come too late for the running count).
+    private var nameBeforeBinding = false
+    /// The previous token was such a name, so its `=` or `:` refunds nothing.
+    private var previousNameRefunded = false
 
     private enum OpenParen { case plain, reshapeCall }
 
@@ -97,6 +103,8 @@ struct Lexer {
         quiet = nil
         afterReshape = false
         previousKind = .newline
+        nameBeforeBinding = false
+        previousNameRefunded = false
     }
 
     private var location: SourceLocation {
@@ -216,6 +224,8 @@ struct Lexer {
     @inline(__always)
     private mutating func counted(_ token: Token) -> Int {
         let kind = token.kind
+        let refunded = previousNameRefunded
+        previousNameRefunded = false
         defer {
             previousKind = kind
             afterReshape = kind == .identifier && token.text == "reshape"
@@ -238,10 +248,15 @@ struct Lexer {
             return 0
         case .colon where quiet == nil && openParens.isEmpty:
             quiet = Quiet(depth: 0, endsWithStatement: true)
-            return kind.nodesAtLeast
+            return refunded ? 0 : kind.nodesAtLeast
         case .equals where quiet == nil && !openParens.isEmpty:
             quiet = Quiet(depth: openParens.count, endsWithStatement: false)
-            return kind.nodesAtLeast
+            return refunded ? 0 : kind.nodesAtLeast
+        case .identifier where quiet == nil && nameBeforeBinding:
+            previousNameRefunded = true
+            return 0
+        case .equals, .colon:
+            if quiet == nil, refunded { return 0 }
         default:
             break
         }
@@ -281,6 +296,9 @@ struct Lexer {
         let first = index
         advance()
         while let next = peek(at: index), Lexer.isIdentifierContinuation(next) { advance() }
+        var ahead = index
+        while ahead < bytes.count, bytes[ahead] == UInt8(ascii: " ") || bytes[ahead] == UInt8(ascii: "\t") { ahead += 1 }
+        nameBeforeBinding = ahead < bytes.count && (bytes[ahead] == UInt8(ascii: "=") || bytes[ahead] == UInt8(ascii: ":"))
         append(Token(kind: .identifier, text: text(from: first), range: SourceRange(start: start, end: location)))
     }
 

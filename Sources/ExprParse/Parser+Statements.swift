@@ -135,7 +135,7 @@ extension Parser.Session {
             firstUse[name] = node.range
         }
         work += nodes.count
-        let clean = !diagnostics.diagnostics.contains { $0.severity == .error }
+        let clean = !statements.isEmpty && !diagnostics.diagnostics.contains { $0.severity == .error }
         var dimensions: [String: SourceRange] = [:]
         for declaration in declarations {
             for case .named(let name) in declaration.dimensions where dimensions[name] == nil {

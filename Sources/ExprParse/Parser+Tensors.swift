@@ -101,6 +101,13 @@ extension Parser.Session {
             break
         }
         if let value, current.kind == .comma || current.kind == .rightParen { return value }
+        if value == nil, start.kind == .number || start.kind == .minus {
+            let consumed = previous?.range.end ?? start.range.end
+            let skipped = skipArgument(from: start)
+            report(id: "invalid-keyword-value", "'\(name)' takes integers, got '\(tokenText(from: start))'",
+                   at: SourceRange(start: start.range.start, end: max(consumed, skipped.end)))
+            return nil
+        }
         if current.kind == .comma || current.kind == .rightParen || isStatementEndToken(current.kind) {
             let at = current.kind == .comma || current.kind == .rightParen || value == nil ? equals.range : start.range
             report(id: "invalid-keyword-value",
@@ -196,7 +203,7 @@ extension Parser.Session {
             if current.kind == .rightParen { break }
             let itemStart = current
             if let dimension = parseTupleItem(context), current.kind == .comma || current.kind == .rightParen
-                || (current.kind == .newline && peek().kind == .rightParen) {
+                || current.kind == .newline || current.kind == .semicolon || current.kind == .end {
                 if case .size(-1) = dimension, case .reshape = context {
                     if sawInferred {
                         report(id: "invalid-dimension", "only one dimension of 'reshape' can be -1",

@@ -129,7 +129,7 @@ extension Parser {
             all = all.enumerated()
                 .sorted { ($0.element.range.start.offset, $0.offset) < ($1.element.range.start.offset, $1.offset) }
                 .map(\.element)
-            if statements.isEmpty, all.isEmpty, sizeLimitRange == nil {
+            if statements.isEmpty, !all.contains(where: { $0.severity == .error }), sizeLimitRange == nil {
                 if let last = declarations.last {
                     all.append(Diagnostic(.error, id: "empty-input",
                                           "expected an expression: the program has only declarations",

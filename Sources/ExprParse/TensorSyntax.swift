@@ -1,4 +1,4 @@
-/// The syntax of the tensor language (grammar.md section 7): shape declarations, keyword
+/// The syntax of the tensor language (grammar.md section 10): shape declarations, keyword
 /// arguments, shape tuples and the tensor functions' table. Symbolic gives these their meaning
 /// (shape rules, evaluation, VJPs); the parser only checks what can be checked without shapes.
 

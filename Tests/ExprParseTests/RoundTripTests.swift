@@ -46,6 +46,67 @@ struct ExpressionGenerator {
         }
     }
 
+    /// A tree that also uses the tensor syntax: `@`, `.T`, indexing, tensor calls with keyword
+    /// arguments, `reshape`'s shape tuple and array literals (recursion bounded by `depth`).
+    mutating func tensorExpression(depth: Int) -> ASTNodeID {
+        guard depth > 0 else { return expression(depth: 0) }
+        switch random.next() % 9 {
+        case 0: return add(.transpose(tensorExpression(depth: depth - 1)))
+        case 1:
+            let base = tensorExpression(depth: depth - 1)
+            let indices = (0..<(1 + Int(random.next() % 2))).map { _ in tensorExpression(depth: depth - 1) }
+            return add(.index(base, indices))
+        case 2:
+            let lhs = tensorExpression(depth: depth - 1)
+            let rhs = tensorExpression(depth: depth - 1)
+            return add(.binary(.matmul, lhs, rhs))
+        case 3:
+            let function = pick(TensorFunction.allCases.filter { $0 != .reshape })
+            let arguments = (0..<function.positionalArity.lowerBound).map { _ in tensorExpression(depth: depth - 1) }
+            var keywords: [KeywordArgument] = []
+            for name in function.keywords where random.next() % 2 == 0 {
+                let value: KeywordValue
+                switch name {
+                case "keepdims": value = .boolean(random.next() % 2 == 0)
+                case "axes": value = .integers([1, 0])
+                default: value = random.next() % 2 == 0 ? .integer(Int(random.next() % 3) - 1) : .integers([0, 1])
+                }
+                keywords.append(KeywordArgument(name: name, value: value, range: Self.placeholder))
+            }
+            return add(.tensorCall(function, arguments, keywords))
+        case 4:
+            let operand = tensorExpression(depth: depth - 1)
+            let shape = add(.shapeTuple(pick([[.named("B"), .size(-1)], [.size(3)], [], [.size(2), .size(3)]])))
+            return add(.tensorCall(.reshape, [operand, shape], []))
+        case 5:
+            let shape = pick([[2], [2, 2], [1, 3], [3]])
+            let count = shape.reduce(1, *)
+            let elements = (0..<count).map { _ -> ASTNodeID in
+                let element = expression(depth: depth - 1)
+                return element
+            }
+            return add(.array(elements, shape: shape))
+        default:
+            let op = pick(BinaryOperator.allCases)
+            let lhs = tensorExpression(depth: depth - 1)
+            let rhs = tensorExpression(depth: depth - 1)
+            return add(.binary(op, lhs, rhs))
+        }
+    }
+
+    /// A tensor program: a few declarations and one statement.
+    mutating func tensorProgram() -> Program {
+        let value = tensorExpression(depth: Int(random.next() % 5))
+        let declarations = [
+            Declaration(name: "W", nameRange: Self.placeholder, kind: .real, dimensions: [.size(2), .named("N")],
+                        shapeRange: Self.placeholder, range: Self.placeholder),
+            Declaration(name: "t", nameRange: Self.placeholder, kind: .label, dimensions: pick([[], [.named("N")]]),
+                        shapeRange: Self.placeholder, range: Self.placeholder),
+        ].filter { _ in random.next() % 2 == 0 }
+        let statement = Statement(name: nil, nameRange: nil, value: value, range: Self.placeholder)
+        return Program(nodes: nodes, statements: [statement], declarations: declarations)
+    }
+
     /// A one-statement program, sometimes an assignment.
     mutating func program() -> Program {
         let value = expression(depth: Int(random.next() % 7))
@@ -66,6 +127,27 @@ struct RoundTripTests {
             let text = original.printed()
             let reparsed = Parser.parse(text)
             let ok = reparsed.diagnostics.isEmpty
+                && reparsed.program.structurallyEqual(original)
+                && reparsed.program.printed() == text
+            if !ok {
+                failures += 1
+                if failures <= 5 {
+                    Issue.record("seed \(seed): \(text) -> \(reparsed.program.printed()) \(rendered(text))")
+                }
+            }
+        }
+        #expect(failures == 0)
+    }
+
+    @Test("print, parse, compare: 1500 seeded random tensor expressions")
+    func randomTensorRoundTrip() {
+        var failures = 0
+        for seed in 0..<1500 as Range<UInt64> {
+            var generator = ExpressionGenerator(seed: seed)
+            let original = generator.tensorProgram()
+            let text = original.printed()
+            let reparsed = Parser.parse(text)
+            let ok = !reparsed.hasErrors
                 && reparsed.program.structurallyEqual(original)
                 && reparsed.program.printed() == text
             if !ok {
