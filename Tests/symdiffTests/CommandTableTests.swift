@@ -4,7 +4,7 @@ import Testing
 @Suite struct CommandTableTests {
     @Test func subcommandsAreExactlyTheDocumentedOnes() {
         #expect(Subcommands.allSpecs.map(\.name)
-                == ["parse", "stage", "grad", "emit", "eval", "graph", "stats", "check", "help"])
+                == ["parse", "stage", "grad", "emit", "eval", "graph", "stats", "check", "shape", "help"])
     }
 
     @Test(arguments: Subcommands.allSpecs.map(\.name))

@@ -4,7 +4,7 @@ import Testing
 /// intended, update these goldens in the same commit so the diff shows what users will see.
 @Suite struct HelpGoldenTests {
     static let overview = """
-    symdiff: symbolic differentiation and gradient code for scalar expressions
+    symdiff: symbolic differentiation and gradient code for scalar and tensor expressions
 
     USAGE: symdiff SUBCOMMAND EXPR [OPTIONS]
 
@@ -17,6 +17,7 @@ import Testing
       graph  Print the computational graph as Graphviz DOT.
       stats  Count the operations of the forward pass, backward pass and closed-form gradient.
       check  Compare the symbolic gradient with central finite differences.
+      shape  Answer shape questions: result shapes, NumPy's rules step by step, parameters.
       help   Show the overview, or the usage and options of one subcommand.
 
     EXPRESSION INPUT:
@@ -24,6 +25,8 @@ import Testing
       standard input. EXPR may start with '-', as in: symdiff eval '-log(p)' --at p=0.5
       After '--' the next argument is EXPR whatever it looks like: symdiff stats -- '-f'
       A LIST is one argument, comma-separated: --at x=1,y=pi/2 or --vars x,y,z
+      Arrays: declare shapes first, 'W: (2, 2); x: (2,); sum((W @ x)^2)', and give values as
+      nested lists (--at 'W=[[0.1,0.5],[-0.3,0.8]],x=[0.2,0.4]'), .npy files or --inputs FILE.json
 
     EXAMPLES:
       symdiff parse 'x = ln(t); y = t^3/3; z = 2x + y'
@@ -34,6 +37,7 @@ import Testing
       symdiff graph '(x + y)z' --at x=1,y=3,z=2 --backward | dot -Tsvg > graph.svg
       symdiff stats 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)'
       symdiff check 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)' --points 100 --seed 42
+      symdiff shape 'a: (4, 2); b: (2, 4, 1); a + b'
 
     Run 'symdiff help SUBCOMMAND' for its options. 'symdiff --version' prints the version.
 

@@ -4,7 +4,7 @@ import Symbolic
 enum ShapeCommand: Subcommand {
     static let spec = CommandSpec(
         name: "shape",
-        abstract: "Print the shape of every statement, the broadcasting or matmul rule step by step, and the parameter count.",
+        abstract: "Answer shape questions: result shapes, NumPy's rules step by step, parameters.",
         usage: "symdiff shape EXPR [--dim LIST] [--format text|json]",
         discussion: """
             Declare the inputs' shapes (a: (4, 2); b: (2, 4, 1)) and write an expression: shape

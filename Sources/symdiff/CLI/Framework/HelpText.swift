@@ -10,7 +10,7 @@ enum HelpText {
     static func overview() -> String {
         let specs = Subcommands.allSpecs
         var lines = [
-            "symdiff: symbolic differentiation and gradient code for scalar expressions",
+            "symdiff: symbolic differentiation and gradient code for scalar and tensor expressions",
             "",
             "USAGE: symdiff SUBCOMMAND EXPR [OPTIONS]",
             "",
@@ -24,6 +24,8 @@ enum HelpText {
             "  standard input. EXPR may start with '-', as in: symdiff eval '-log(p)' --at p=0.5",
             "  After '--' the next argument is EXPR whatever it looks like: symdiff stats -- '-f'",
             "  A LIST is one argument, comma-separated: --at x=1,y=pi/2 or --vars x,y,z",
+            "  Arrays: declare shapes first, 'W: (2, 2); x: (2,); sum((W @ x)^2)', and give values as",
+            "  nested lists (--at 'W=[[0.1,0.5],[-0.3,0.8]],x=[0.2,0.4]'), .npy files or --inputs FILE.json",
             "",
             "EXAMPLES:",
         ]
