@@ -27,16 +27,37 @@ extension Tensor {
     /// `2 * edgeItems` summarised with `...` when the array has more than `elisionThreshold`
     /// elements. A scalar is just its number. `multiline: false` puts everything on one line;
     /// a smaller `threshold` elides sooner (for the cells of `--trace` tables).
+    /// A matrix (or anything of rank 2 and more) printed on several lines has its columns
+    /// aligned as NumPy aligns them: the integer parts padded on the left, the fractions on the
+    /// right, so that the decimal points line up (`[[ 0.1458, 0.2917],` / ` [-0.9927, 1.5   ]]`).
     public func formatted(multiline: Bool = true, threshold: Int = Tensor.elisionThreshold) -> String {
         let elide = count > threshold
         var out = ""
-        render(axis: 0, offset: 0, elide: elide, multiline: multiline, into: &out)
+        var widths: (integer: Int, fraction: Int)?
+        if multiline, rank >= 2 {
+            var integer = 0, fraction = 0
+            for x in scalars {
+                let parts = Tensor.formatElement(x).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+                integer = Swift.max(integer, parts[0].count)
+                fraction = Swift.max(fraction, parts.count > 1 ? parts[1].count : 0)
+            }
+            widths = (integer, fraction)
+        }
+        render(axis: 0, offset: 0, elide: elide, multiline: multiline, widths: widths, into: &out)
         return out
     }
 
-    func render(axis: Int, offset: Int, elide: Bool, multiline: Bool, into out: inout String) {
+    func render(axis: Int, offset: Int, elide: Bool, multiline: Bool, widths: (integer: Int, fraction: Int)? = nil, into out: inout String) {
         if axis == rank {
-            out += Tensor.formatElement(scalars[offset])
+            let text = Tensor.formatElement(scalars[offset])
+            guard let widths else {
+                out += text
+                return
+            }
+            let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            out += String(repeating: " ", count: widths.integer - parts[0].count) + text
+            let fraction = parts.count > 1 ? parts[1].count : (widths.fraction > 0 ? -1 : 0)
+            out += String(repeating: " ", count: Swift.max(0, widths.fraction - fraction))
             return
         }
         let n = sizes[axis]
@@ -59,7 +80,7 @@ extension Tensor {
             if skip, i > Tensor.edgeItems, i < n - Tensor.edgeItems { continue }
             if !first { out += separator }
             first = false
-            render(axis: axis + 1, offset: offset + i * stride, elide: elide, multiline: multiline, into: &out)
+            render(axis: axis + 1, offset: offset + i * stride, elide: elide, multiline: multiline, widths: widths, into: &out)
         }
         out += "]"
     }
