@@ -67,6 +67,9 @@ public final class Graph {
     /// Nodes built with operands whose shapes do not fit (a bug in a rule, never the user's
     /// input, which `ProgramGraph` checks first); such a node gets shape `()`. Tests assert 0.
     public private(set) var shapeFaults = 0
+    /// The name of the adjoint variable each `.adjoint(node)` placeholder stands for (`dW`),
+    /// set by the backward pass that made it, so that every printer names it alike.
+    public internal(set) var adjointVariableNames: [NodeID: String] = [:]
 
     private var visitMarks: [UInt32] = []
     private var visitGeneration: UInt32 = 0

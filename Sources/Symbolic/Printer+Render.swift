@@ -153,8 +153,8 @@ public struct Printer<D: Dialect> {
             return dialect.tensor(t, node.children.map { memo[$0] ?? Printed("?", Printed.Level.atom) },
                                   shapes: node.children.map { graph.shapes[$0.int] })
         case .adjoint(let of):
-            // Callers name placeholders after the adjoint variables they stand for.
-            return Printed("d\(of)", Printed.Level.atom)
+            // The backward pass that made the placeholder named its adjoint variable.
+            return dialect.variable(graph.adjointVariableNames[of] ?? "d\(of)")
         }
     }
 

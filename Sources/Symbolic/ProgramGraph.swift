@@ -61,6 +61,7 @@ public struct ProgramGraph {
 
         var mapped = [NodeID](repeating: NodeID(0), count: program.nodes.count)
         let lowering = TensorLowering(program: program, graph: graph)
+        try lowering.checkDeclarations()
         var bound: [String: NodeID] = [:]
         var names: [(String, NodeID)] = []
         var pending = program.statements.sorted { $0.value < $1.value }[...]
@@ -72,7 +73,7 @@ public struct ProgramGraph {
             case .constant(let c):
                 id = graph.constant(c)
             case .variable(let name):
-                id = bound[name] ?? graph.variable(name)
+                id = try bound[name] ?? lowering.dimension(named: name, inputs: inputNodes) ?? graph.variable(name)
             case .unary(let op, let operand):
                 id = op == .plus ? mapped[operand.index] : try lowering.elementwise(.neg, [mapped[operand.index]], at: node.range)
             case .binary(let op, let lhs, let rhs):

@@ -82,6 +82,8 @@ public struct Gradient {
             }
         }
         self.contributions = Gradient.live(contributions, inputs: staged.inputNodes, nodeCount: graph.count)
+        for c in contributions where c.vjp != nil { graph.adjointVariableNames[c.source] = adjointNames[c.source] }
+        if graph.shapes[staged.output.int].rank > 0 { graph.adjointVariableNames[staged.output] = adjointNames[staged.output] }
         self.adjoints = adjoints
     }
 

@@ -6,6 +6,18 @@ import ExprParse
 /// `2 * outer(W @ x, x)` as a TA writes it and like terms across a chain rule can meet.
 extension Simplifier {
     mutating func tensor(_ op: TensorOp, _ args: [NodeID]) -> NodeID {
+        // A constant-filled array stays one through a reshape, a transpose or another broadcast.
+        if case .tensor(.layout(.broadcast)) = graph[args[0]].op, graph.isConstant[args[0].int],
+           graph.shapes[graph[args[0]].children[0].int].rank == 0 {
+            switch op {
+            case .layout(.reshape), .layout(.broadcast), .linear(.transpose), .linear(.permute):
+                if let shape = try? graph.shape(of: .tensor(op), Children(args)) {
+                    return graph.tensor(.layout(.broadcast(shape)), [graph[args[0]].children[0]])
+                }
+            default:
+                break
+            }
+        }
         if Simplifier.isLinear(op) {
             for (index, arg) in args.enumerated() where Simplifier.isLinearOperand(op, index) {
                 let (coefficient, rest) = split(arg)

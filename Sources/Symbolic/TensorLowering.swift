@@ -25,6 +25,37 @@ extension Program {
 struct TensorLowering {
     let program: Program
     let graph: Graph
+    /// Syntax that only means something where it is written: `reshape`'s shape tuple and the
+    /// `arange(N)` of `Z[arange(N), y]`. Their parents read them from the syntax tree; on their
+    /// own they make a placeholder node.
+    private let operandSyntax: Set<ASTNodeID>
+
+    init(program: Program, graph: Graph) {
+        self.program = program
+        self.graph = graph
+        var operandSyntax = Set<ASTNodeID>()
+        for node in program.nodes {
+            switch node.kind {
+            case .tensorCall(.reshape, let args, _) where args.count == 2: operandSyntax.insert(args[1])
+            case .index(_, let indices) where indices.count == 2:
+                if case .tensorCall(.arange, _, _) = program[indices[0]].kind { operandSyntax.insert(indices[0]) }
+            default: break
+            }
+        }
+        self.operandSyntax = operandSyntax
+    }
+
+    /// Checks each declared shape's size before any node is made: a declaration of more than
+    /// `TensorShape.maxElements` elements could never be given a value.
+    func checkDeclarations() throws {
+        for declaration in program.declarations {
+            let shape = TensorShape(declaration.dimensions.map(Dimension.init))
+            guard shape.sizes != nil else { continue }
+            do { _ = try shape.elementCount() } catch {
+                throw self.error("shape-too-large", error.description, at: declaration.shapeRange, notes: ["note: " + error.explanation])
+            }
+        }
+    }
 
     func error(_ id: String, _ message: String, at range: SourceRange, notes: [String] = []) -> SymbolicError {
         .diagnostic(Diagnostic(.error, id: id, message, at: range, notes: notes))
@@ -77,9 +108,21 @@ struct TensorLowering {
         return ASTNodeID(0)
     }
 
+    /// A named dimension read as a number (`sum(x)/N`): the size of the first declared axis
+    /// with that name, read from its input's value. Nil for a name that is not a dimension.
+    func dimension(named name: String, inputs: [NodeID]) throws -> NodeID? {
+        for declaration in program.declarations {
+            guard let axis = declaration.dimensions.firstIndex(of: .named(name)) else { continue }
+            let input = graph.variable(declaration.name)
+            return graph.intern(.tensor(.reduction(.count(axis: axis))), Children(input))
+        }
+        return nil
+    }
+
     // MARK: - Constructs
 
     func lower(_ id: ASTNodeID, mapped: [NodeID]) throws -> NodeID {
+        if operandSyntax.contains(id) { return graph.integer(0) }
         let node = program[id]
         switch node.kind {
         case .tensorCall(let function, let arguments, let keywords):

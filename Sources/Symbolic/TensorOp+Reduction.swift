@@ -9,9 +9,10 @@ public enum Reduction: Hashable, Sendable {
     case mean(axis: Int?, keepdims: Bool)
     case max(axis: Int?, keepdims: Bool)
     case min(axis: Int?, keepdims: Bool)
-    /// The number of elements one lane of a reduction over `axis` combines (a scalar): the N
-    /// of a mean's gradient `g / N`, read from the operand's shape at run time so that a
-    /// named dimension needs no value of its own. Not differentiable.
+    /// The size of the operand's axis `axis` (a scalar), read from its value at run time: how a
+    /// named dimension `N` is a number in a formula (the N of a mean's gradient `g / N`). It
+    /// prints as the dimension's name, and a program reading `N` gets this node. Not
+    /// differentiable.
     case count(axis: Int?)
     /// 1 at the first maximum (or minimum) of each lane, 0 elsewhere; the operand's shape.
     /// The mask that routes a max's gradient. Not differentiable.
@@ -72,7 +73,7 @@ public enum Reduction: Hashable, Sendable {
         let spread = g.expanded(reducing: axis, keepdims: keepdims, of: x[0].shape)
         switch self {
         case .sum: return spread
-        case .mean: return spread / x[0].tensor(.reduction(.count(axis: axis)))
+        case .mean: return spread / x[0].laneLength(axis)
         case .max: return spread * x[0].tensor(.reduction(.firstExtreme(max: true, axis: axis)))
         case .min: return spread * x[0].tensor(.reduction(.firstExtreme(max: false, axis: axis)))
         case .count, .firstExtreme: return nil
@@ -90,13 +91,14 @@ public enum Reduction: Hashable, Sendable {
         }
     }
 
-    func printed(_ args: [Printed]) -> Printed {
+    func printed(_ args: [Printed], shapes: [TensorShape]) -> Printed {
         switch self {
         case .sum, .mean, .max, .min:
             return TensorOp.call(name, [args[0].text], TensorOp.axisKeywords(axis, keepdims: keepdims))
         case .count(let axis):
-            // The size of the reduced axis, or of the whole array, as NumPy spells them.
-            return Printed(args[0].wrapped(below: Printed.Level.atom) + (axis.map { ".shape[\($0)]" } ?? ".size"), Printed.Level.atom)
+            // The dimension's name; only a named axis gets a count node (see `laneLength`).
+            let name = axis.flatMap { shapes[0].dimensions.indices.contains($0) ? shapes[0].dimensions[$0].description : nil }
+            return Printed(name ?? "size(\(args[0].text))", Printed.Level.atom)
         case .firstExtreme(_, let axis):
             return TensorOp.call(name, [args[0].text], TensorOp.axisKeywords(axis, keepdims: false))
         }
@@ -104,6 +106,24 @@ public enum Reduction: Hashable, Sendable {
 }
 
 extension Term {
+    /// How many elements a reduction over `axis` (nil: every axis) combines: a number when the
+    /// sizes are known, else a product with a count node per named axis (printed as its name,
+    /// `N`), evaluated from the value's shape.
+    func laneLength(_ axis: Int?) -> Term {
+        let axes = axis.map { [$0] } ?? Array(0..<shape.rank)
+        var fixed: Int64 = 1
+        var result: Term?
+        for a in axes {
+            switch shape.dimensions[a] {
+            case .fixed(let n): fixed = fixed.multipliedReportingOverflow(by: Int64(n)).partialValue
+            case .named:
+                let count = tensor(.reduction(.count(axis: a)))
+                result = result.map { $0 * count } ?? count
+            }
+        }
+        return result.map { fixed == 1 ? $0 : constant(fixed) * $0 } ?? constant(fixed)
+    }
+
     /// The upstream of a reduction over `axis` of an operand of shape `shape`, stretched back
     /// to that shape: the removed axis is put back as size 1 (`reshape`), then broadcast.
     func expanded(reducing axis: Int?, keepdims: Bool, of shape: TensorShape) -> Term {

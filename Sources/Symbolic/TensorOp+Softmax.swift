@@ -86,7 +86,7 @@ public enum SoftmaxOp: Hashable, Sendable {
             let classes = z.shape.dimensions[z.shape.rank - 1]
             let residual = z.tensor(.softmax(.softmax(axis: z.shape.rank - 1))) - x[1].tensor(.softmax(.onehot(classes: classes)))
             if z.shape.rank == 1 { return g * residual }
-            return g * residual / z.tensor(.reduction(.count(axis: 0)))
+            return g * residual / z.laneLength(0)
         case .onehot:
             return nil
         }

@@ -59,7 +59,7 @@ public enum TensorOp: Hashable, Sendable {
     /// indexing) come with the level they bind at.
     public func printed(_ args: [Printed], shapes: [TensorShape]) -> Printed {
         switch self {
-        case .reduction(let op): return op.printed(args)
+        case .reduction(let op): return op.printed(args, shapes: shapes)
         case .linear(let op): return op.printed(args)
         case .layout(let op): return op.printed(args, shapes: shapes)
         case .softmax(let op): return op.printed(args, shapes: shapes)
