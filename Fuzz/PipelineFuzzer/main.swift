@@ -22,6 +22,10 @@ public func pipelineFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int
         return 0
     }
     let graph = gradient.graph
+    if gradient.isTensorProgram {
+        fuzzTensorProgram(gradient, parsed.program, text)
+        return 0
+    }
 
     // Simplify the output twice (idempotence is checked by the property tests; here it must
     // merely terminate) and print it.
@@ -77,5 +81,42 @@ func checkPrintedFormsReadBack(_ gradient: Gradient, _ texts: [String]) {
             if !(a.isFinite && b.isFinite && abs(a) < 1e6) || abs(a - b) <= tolerance { differs = false }
         }
         if differs { fatalError("a printed partial reads back as other math: \(text)") }
+    }
+}
+
+/// A program with arrays: staged lines, closed forms read back and compared on arrays, the
+/// tensor evaluator forward and backward, and the emitters' refusal. Shape faults (a rule that
+/// built a node its operands do not fit) are bugs.
+func fuzzTensorProgram(_ gradient: Gradient, _ program: Program, _ text: String) {
+    let graph = gradient.graph
+    _ = gradient.staged.forwardLines(InputLanguage(spaced: true))
+    _ = gradient.backwardLines(InputLanguage(spaced: true))
+    _ = gradient.opCounts()
+    let forms = gradient.closedForm()
+    guard graph.shapeFaults == 0 else { fatalError("a shape fault building the gradient of: \(text)") }
+    for language in Language.allCases {
+        guard (try? emit(gradient, source: text, options: EmitOptions(language: language, functionName: "f", closedForm: false))) == nil else {
+            fatalError("an emitter accepted a tensor program")
+        }
+    }
+    let point = gradient.samplePoint(seed: UInt64(text.utf8.count))
+    let result = try? gradient.evaluate(tensors: point)
+    // Closed forms, printed and read back after the program's declarations, compute the gradient.
+    let printer = Printer(graph, InputLanguage())
+    let declarations = program.declarations.map(\.printed).joined(separator: "\n")
+    for (index, form) in forms.enumerated() where printer.expandedSize(form) <= 20_000 {
+        let printed = printer.render(form)
+        let parsed = Parser.parse(declarations + "\n" + printed)
+        guard !parsed.hasErrors else { fatalError("a printed partial does not parse: \(printed)") }
+        let read: Gradient
+        do { read = try Gradient(program: parsed.program, variables: gradient.staged.inputs) } catch {
+            fatalError("a printed partial does not read back: \(printed): \(error)")
+        }
+        guard let result, let expected = result.gradient[index], let got = try? read.tensorValue(of: read.staged.output, at: point) else { continue }
+        guard got.sizes == expected.sizes || got.rank == 0 else { fatalError("a printed partial has another shape: \(printed)") }
+        let values = got.rank == 0 ? [Double](repeating: got.scalars[0], count: expected.count) : got.scalars
+        for (a, b) in zip(values, expected.scalars) where a.isFinite && b.isFinite && abs(b) < 1e6 {
+            if abs(a - b) > 1e-6 * max(1, abs(a), abs(b)) { fatalError("a printed partial reads back as other math: \(printed)") }
+        }
     }
 }

@@ -29,6 +29,7 @@ public func emit<E: Emitter>(_ gradient: Gradient, source: String, options: Emit
     guard emitter.isValidFunctionName(options.functionName) else {
         throw CodegenError.invalidFunctionName(options.functionName, emitter.language)
     }
+    guard !gradient.isTensorProgram else { throw CodegenError.tensorProgram }
     var builder = FunctionBuilder(emitter: emitter, gradient: gradient, functionName: options.functionName)
     let body = options.closedForm ? builder.closedFormBody() : builder.stagedBody()
     let function = GeneratedFunction(

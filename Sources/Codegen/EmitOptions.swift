@@ -66,6 +66,9 @@ public enum CodegenError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The requested function name is not an identifier of the language, or is one of its
     /// keywords or of the names the generated code relies on (`np`, `exp`, `Double`, ...).
     case invalidFunctionName(String, Language)
+    /// A program with arrays: the emitters write element-wise scalar code only (tensor code
+    /// generation is its own piece of work).
+    case tensorProgram
 
     /// The message for users: what is wrong with the name and what would do.
     public var description: String {
@@ -78,6 +81,8 @@ public enum CodegenError: Error, Equatable, CustomStringConvertible, Sendable {
             }
             return "\(shown) cannot name a generated \(language.displayName) function: "
                 + "expected an identifier such as grad_f (letters, digits and _, not starting with a digit)"
+        case .tensorProgram:
+            return "code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet"
         }
     }
 }

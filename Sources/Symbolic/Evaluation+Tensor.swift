@@ -167,6 +167,33 @@ extension Gradient {
             bindings: bindings)
     }
 
+    /// The value of any node (a closed form read back, say) at a point of arrays, forward only.
+    public func tensorValue(of node: NodeID, at point: [Tensor], dims: [String: Int] = [:]) throws(PointError) -> Tensor {
+        let bindings = try bindDimensions(point, given: dims)
+        var values = [Tensor?](repeating: nil, count: graph.count)
+        for (input, value) in zip(staged.inputNodes, point) { values[input.int] = value }
+        try compute(graph.reachable(from: [node]), &values, [Tensor?](repeating: nil, count: graph.count), bindings)
+        return values[node.int] ?? Tensor(scalar: .nan)
+    }
+
+    /// Seeded values for every input, of its declared shape (named dimensions of size `size`),
+    /// uniform in [-1.5, 1.5] for reals and 0 for labels: points for fuzzers and checks.
+    public func samplePoint(seed: UInt64, size: Int = 2) -> [Tensor] {
+        var state = seed &+ 0x9E3779B97F4A7C15
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53) * 3 - 1.5
+        }
+        return staged.inputNodes.indices.map { index in
+            let shape = graph.shapes[staged.inputNodes[index].int]
+            let sizes = shape.dimensions.map { $0.size ?? size }
+            let count = sizes.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+            guard count >= 0, count <= 1 << 16 else { return Tensor(scalar: .nan) }
+            let scalars = isLabel(index) ? [Double](repeating: 0, count: count) : (0..<count).map { _ in next() }
+            return (try? Tensor(shape: sizes, scalars: scalars)) ?? Tensor(scalar: .nan)
+        }
+    }
+
     /// Runs `body`, naming the stage `node` in its error.
     private func stage<T>(_ node: NodeID, _ body: () throws(TensorError) -> T) throws(PointError) -> T {
         do { return try body() } catch { throw .evaluation(stage: staged.names[node] ?? "\(graph[node].op.name)", error) }
