@@ -142,7 +142,7 @@ public enum LayoutOp: Hashable, Sendable {
         case .entry(let position):
             // The upstream scalar placed at `position` of an otherwise zero array.
             let shape = x[0].shape
-            guard let sizes = shape.sizes else { return LayoutOp.entryMask(position, in: shape, g.graph) * g }
+            guard let sizes = shape.sizes else { return LayoutOp.entryMask(position, of: x[0]) * g }
             let count = sizes.reduce(1, *)
             let flat = zip(position, TensorShape.strides(shape.sizes ?? [])).reduce(0) { $0 + $1.0 * $1.1 }
             let mask = (0..<count).map { g.graph.integer($0 == flat ? 1 : 0) }
@@ -165,15 +165,19 @@ public enum LayoutOp: Hashable, Sendable {
         }
     }
 
-    /// 1 at `position` of `shape` and 0 elsewhere, for a shape with named sizes (which an array
-    /// literal cannot spell): the product of one one-hot vector per axis, each stretched along
-    /// the other axes.
-    static func entryMask(_ position: [Int], in shape: TensorShape, _ graph: Graph) -> Term {
+    /// 1 at `position` of `x`'s shape and 0 elsewhere, for a shape with named sizes (which an
+    /// array literal cannot spell): the product of one one-hot vector per axis, each stretched
+    /// along the other axes. A negative index on a named axis (kept so by the lowering, which
+    /// cannot normalise it) counts from that axis's length at run time.
+    static func entryMask(_ position: [Int], of x: Term) -> Term {
+        let (shape, graph) = (x.shape, x.graph)
         var mask: Term?
         for (axis, (i, d)) in zip(position, shape.dimensions).enumerated() {
             var dims = [Dimension](repeating: .fixed(1), count: shape.rank)
             dims[axis] = d
-            let hot = Term(graph.integer(Int64(i)), graph).tensor(.softmax(.onehot(classes: d)))
+            var index = Term(graph.integer(Int64(i)), graph)
+            if i < 0 { index = index + x.tensor(.reduction(.count(axis: axis))) }
+            let hot = index.tensor(.softmax(.onehot(classes: d)))
                 .tensor(.layout(.reshape(TensorShape(dims)))).broadcast(to: shape)
             mask = mask.map { $0 * hot } ?? hot
         }

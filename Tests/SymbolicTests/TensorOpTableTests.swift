@@ -451,6 +451,49 @@ struct TableCase: Sendable, CustomTestStringConvertible {
             { g, x in try g.elementwise(.add, [try op(g, .linear(.matmul), [x[0], x[1]]), x[2]]) },
             { r in LoopArray.zipped(LoopArray.matmul(r[0], r[1]), r[2], +) })
 
+        // More shapes and compositions where a VJP could go wrong.
+        add("sum(x, axis=0, keepdims=true) of a rank-3 array", [real("x", [2, 3, 4])],
+            { g, x in try op(g, .reduction(.sum(axis: 0, keepdims: true)), x) }, { $0[0].reduced(axis: 0, keepdims: true) { $0.reduce(0, +) } })
+        add("max(x, axis=2, keepdims=true) of a rank-3 array", [real("x", [2, 3, 4])],
+            { g, x in try op(g, .reduction(.max(axis: 2, keepdims: true)), x) }, { $0[0].reduced(axis: 2, keepdims: true) { $0.max() ?? .nan } })
+        add("min(x, axis=0) of a rank-3 array", [real("x", [3, 2, 2])],
+            { g, x in try op(g, .reduction(.min(axis: 0, keepdims: false)), x) }, { $0[0].reduced(axis: 0, keepdims: false) { $0.min() ?? .nan } })
+        add("sum(s) of a scalar", [real("s", [])],
+            { g, x in try op(g, .reduction(.sum(axis: nil, keepdims: false)), x) }, { $0[0] })
+        add("softmax(x, axis=0) of a rank-3 array", [real("x", [3, 2, 2])],
+            { g, x in try op(g, .softmax(.softmax(axis: 0)), x) }, { $0[0].lanewise(axis: 0, LoopArray.softmax) })
+        add("T[y] (a matrix) of a rank-3 array with a label", [real("T", [3, 2, 4]), label("y", [], classes: 3)],
+            { g, x in try op(g, .layout(.take), x) },
+            { r in LoopArray([2, 4]) { r[0][[Int(r[1].data[0])] + $0] } })
+        add("outer(u, u) (one operand twice)", [real("u", [3])],
+            { g, x in try op(g, .linear(.outer), [x[0], x[0]]) }, { r in LoopArray([3, 3]) { r[0][[$0[0]]] * r[0][[$0[1]]] } })
+        add("transpose of a vector (unchanged)", [real("v", [4])],
+            { g, x in try op(g, .linear(.transpose), x) }, { $0[0] })
+        add("reshape(s, (1, 1)) of a scalar", [real("s", [])],
+            { g, x in try op(g, .layout(.reshape([1, 1])), x) }, { LoopArray([1, 1], $0[0].data) })
+        add("a * a.T (one operand broadcast both ways)", [real("a", [3, 1])],
+            { g, x in try g.elementwise(.mul, [x[0], try op(g, .linear(.transpose), x)]) },
+            { r in LoopArray([3, 3]) { r[0][[$0[0], 0]] * r[0][[$0[1], 0]] } })
+        add("x ^ 3 (negative bases)", [real("x", [2, 3])],
+            { g, x in try g.elementwise(.pow, [x[0], g.integer(3)]) }, { $0[0].map { $0 * $0 * $0 } })
+        add("s / v (a scalar input over a vector)", [real("s", []), real("v", [4], positive: true)],
+            { g, x in try g.elementwise(.div, x) }, { LoopArray.zipped($0[0], $0[1], /) })
+        let moreUnary: [(ExprParse.Function, Bool, @Sendable (Double) -> Double)] = [
+            (.abs, false, { Swift.abs($0) }), (.sqrt, true, { $0.squareRoot() }), (.softplus, false, { Foundation.log1p(Foundation.exp($0)) }),
+            (.cos, false, { Foundation.cos($0) }), (.atan, false, { Foundation.atan($0) }),
+        ]
+        for (f, positive, value) in moreUnary {
+            add("\(f.name)(x)", [real("x", [2, 3], positive: positive)], { g, x in try g.elementwise(.function(f), x) }, { $0[0].map(value) })
+        }
+        add("-mean(log_softmax(Z)[arange(N), y]) (cross-entropy by hand)", [real("Z", [3, 4]), label("y", [3], classes: 4)],
+            { g, x in
+                let picked = try op(g, .layout(.takeRows), [try op(g, .softmax(.logSoftmax(axis: 1)), [x[0]]), x[1]])
+                return try g.elementwise(.neg, [try op(g, .reduction(.mean(axis: nil, keepdims: false)), [picked])])
+            }, crossEntropy)
+        add("z * (1 - y) (labels in arithmetic, broadcast over rows)", [real("z", [2, 3]), label("y", [3], classes: 2)],
+            { g, x in try g.elementwise(.mul, [x[0], try g.elementwise(.sub, [g.integer(1), x[1]])]) },
+            { r in LoopArray.zipped(r[0], r[1].map { 1 - $0 }, *) })
+
         // Named dimensions, bound by the values: shapes in the graph stay symbolic, so every
         // VJP must build its arrays without knowing N or K.
         let (bn, bk) = (d() + 1, d() + 1)
@@ -489,6 +532,15 @@ struct TableCase: Sendable, CustomTestStringConvertible {
         add("W[y] of (K, 3)", [named("W", [kDim, .fixed(3)], [bk, 3]), label("y", [], classes: bk)],
             { g, x in try op(g, .layout(.take), x) },
             { r in LoopArray([3]) { r[0][[Int(r[1].data[0]), $0[0]]] } })
+        add("s * X (a scalar input stretched over (N, 3))", [real("s", []), named("X", [nDim, .fixed(3)], [bn, 3])],
+            { g, x in try g.elementwise(.mul, x) }, { LoopArray.zipped($0[0], $0[1], *) })
+        add("mean(X, keepdims=true) over (N, 3)", [named("X", [nDim, .fixed(3)], [bn, 3])],
+            { g, x in try op(g, .reduction(.mean(axis: nil, keepdims: true)), x) },
+            { $0[0].reduced(axis: nil, keepdims: true) { $0.reduce(0, +) / Double($0.count) } })
+        add("x[2] of (N,)", [named("x", [nDim], [bn])],
+            { g, x in try op(g, .layout(.entry([2])), x) }, { LoopArray([], [$0[0][[2]]]) })
+        add("X[-1, 0] of (N, 3) (from the end of a named axis)", [named("X", [nDim, .fixed(3)], [bn, 3])],
+            { g, x in try op(g, .layout(.entry([-1, 0])), x) }, { LoopArray([], [$0[0][[bn - 1, 0]]]) })
         add("X[1, 2] of (N, 3)", [named("X", [nDim, .fixed(3)], [bn, 3])],
             { g, x in try op(g, .layout(.entry([1, 2])), x) }, { LoopArray([], [$0[0][[1, 2]]]) })
         return cases
@@ -624,6 +676,46 @@ struct TableCase: Sendable, CustomTestStringConvertible {
     }
 }
 
+extension TensorOpTableTests {
+    /// What `grad` prints is the simplified closed form of each adjoint, not the staged VJPs:
+    /// evaluated at the same point it must give the same gradient, with the input's shape.
+    @Test(arguments: TensorOpTableTests.cases)
+    func simplifiedClosedFormEvaluatesToTheGradient(_ c: TableCase) throws {
+        let point = try Self.point(c)
+        let want = c.reference(point.map(LoopArray.init))
+        var rng = SplitMix64(seed: c.seed ^ 0xA5A5)
+        let r = LoopArray(want.sizes, (0..<want.data.count).map { _ in Double.random(in: -1...1, using: &rng) })
+        let scalar = try Self.program(c) { graph, out in
+            var weights = Self.constant(graph, r)
+            if graph.shapes[out.int].sizes == nil {
+                graph.declare("R", InputDeclaration(shape: graph.shapes[out.int]))
+                weights = graph.variable("R")
+            }
+            let product = try graph.elementwise(.mul, [out, weights])
+            return try Self.op(graph, .reduction(.sum(axis: nil, keepdims: false)), [product])
+        }
+        let values = scalar.staged.inputs.count > c.inputs.count ? point + [try Tensor(shape: r.sizes, scalars: r.data)] : point
+        let result = try scalar.evaluate(tensors: values)
+        let graph = scalar.graph
+        let closed = scalar.closedForm()
+        #expect(graph.shapeFaults == 0, "\(c.testDescription): shape faults simplifying the closed form")
+        let printer = Printer(graph, InputLanguage(spaced: true))
+        for (index, input) in c.inputs.enumerated() where !input.isLabel {
+            guard let staged = result.gradient[index] else { continue }
+            let text = printer.render(closed[index])
+            let program = Gradient(StagedProgram(ProgramGraph(graph: graph, inputs: scalar.staged.inputs, output: closed[index])))
+            let value = try program.evaluate(tensors: values).value
+            // A closed form of 0 (or any scalar) stands for an array of that value.
+            let got = value.rank == 0 ? [Double](repeating: value.scalars[0], count: staged.count) : value.scalars
+            #expect(value.rank == 0 || value.sizes == staged.sizes, "\(c.testDescription): d\(input.name) = \(text) has shape \(value.shape)")
+            for (i, (g, w)) in zip(got, staged.scalars).enumerated() where !Self.near(g, w, 1e-12) {
+                Issue.record("\(c.testDescription): d\(input.name) = \(text): element \(i) is \(g), the staged VJP gives \(w)")
+                break
+            }
+        }
+    }
+}
+
 /// The cases the table's random points cannot reach: ties, non-scalar outputs with an upstream,
 /// extreme logits, indices past a size only the values bind.
 @Suite struct TensorOpEdgeTests {
@@ -650,5 +742,159 @@ struct TableCase: Sendable, CustomTestStringConvertible {
             try g.elementwise(.mul, [try TensorOpTableTests.op(g, .layout(.entry([3])), x), x[0]])
         }
         #expect(throws: PointError.self) { try forward.evaluate(tensors: [Tensor(vector: [1, 2, 3])]) }
+    }
+
+    // MARK: - Non-scalar outputs: the gradient is the vector-Jacobian product with the upstream
+
+    /// J^T u by central differences of u . f(x), element by element of input `index`.
+    static func vjpByDifferences(_ point: [Tensor], _ index: Int, _ u: [Double], _ f: ([LoopArray]) -> LoopArray) -> [Double] {
+        TensorOpTableTests.centralDifferences(point, index) { args in zip(f(args).data, u).reduce(0) { $0 + $1.0 * $1.1 } }
+    }
+
+    static func expectVJP(_ gradient: Gradient, _ point: [Tensor], _ u: Tensor, _ f: ([LoopArray]) -> LoopArray, _ label: String) throws {
+        let result = try gradient.evaluate(tensors: point, upstream: u)
+        let want = f(point.map(LoopArray.init))
+        #expect(result.value.sizes == want.sizes, "\(label): value shape")
+        #expect(zip(result.value.scalars, want.data).allSatisfy { TensorOpTableTests.near($0, $1, 1e-12) }, "\(label): value")
+        for index in point.indices {
+            let got = try #require(result.gradient[index], "\(label): no gradient for input \(index)")
+            let expected = vjpByDifferences(point, index, u.scalars, f)
+            #expect(got.sizes == point[index].sizes, "\(label): gradient \(index) has shape \(got.shape)")
+            for (i, (g, w)) in zip(got.scalars, expected).enumerated() {
+                #expect(TensorOpTableTests.near(g, w), "\(label): input \(index) element \(i): \(g) vs J^T u = \(w)")
+            }
+        }
+    }
+
+    static func random(_ sizes: [Int], _ rng: inout SplitMix64) throws -> Tensor {
+        try Tensor(shape: sizes, scalars: (0..<sizes.reduce(1, *)).map { _ in Double.random(in: -2...2, using: &rng) })
+    }
+
+    @Test func vectorOutputWithUpstreamGivesTheVectorJacobianProduct() throws {
+        // y = tanh(W @ x + b), W (3, 2), x (2,), b (3,): dW = outer(u * (1 - y^2), x), ...
+        let gradient = try Self.program([("W", [3, 2], false), ("x", [2], false), ("b", [3], false)]) { g, v in
+            let layer = try g.elementwise(.add, [try TensorOpTableTests.op(g, .linear(.matmul), [v[0], v[1]]), v[2]])
+            return try g.elementwise(.function(.tanh), [layer])
+        }
+        var rng = SplitMix64(seed: 1201)
+        let point = [try Self.random([3, 2], &rng), try Self.random([2], &rng), try Self.random([3], &rng)]
+        let u = try Self.random([3], &rng)
+        try Self.expectVJP(gradient, point, u, { r in
+            LoopArray.zipped(LoopArray.matmul(r[0], r[1]), r[2], +).map { Foundation.tanh($0) }
+        }, "tanh(W @ x + b)")
+        // Without an upstream an array output has a value and no gradient.
+        #expect(try gradient.evaluate(tensors: point).gradient.allSatisfy { $0 == nil })
+    }
+
+    @Test func matrixOutputWithUpstreamGivesTheVectorJacobianProduct() throws {
+        // P = softmax(X @ W + b) over rows, X (4, 3), W (3, 2), b (2,), upstream (4, 2).
+        let gradient = try Self.program([("X", [4, 3], false), ("W", [3, 2], false), ("b", [2], false)]) { g, v in
+            let logits = try g.elementwise(.add, [try TensorOpTableTests.op(g, .linear(.matmul), [v[0], v[1]]), v[2]])
+            return try TensorOpTableTests.op(g, .softmax(.softmax(axis: 1)), [logits])
+        }
+        var rng = SplitMix64(seed: 1202)
+        let point = [try Self.random([4, 3], &rng), try Self.random([3, 2], &rng), try Self.random([2], &rng)]
+        try Self.expectVJP(gradient, point, try Self.random([4, 2], &rng), { r in
+            LoopArray.zipped(LoopArray.matmul(r[0], r[1]), r[2], +).lanewise(axis: 1, LoopArray.softmax)
+        }, "softmax(X @ W + b)")
+    }
+
+    @Test func upstreamOfTheWrongShapeOrForAScalarOutputIsRefused() throws {
+        let vector = try Self.program([("x", [3], false)]) { g, v in try g.elementwise(.function(.exp), v) }
+        let x = Tensor(vector: [0.1, 0.2, 0.3])
+        #expect(throws: PointError.upstreamShape(expected: [3], got: [2])) {
+            try vector.evaluate(tensors: [x], upstream: Tensor(vector: [1, 1]))
+        }
+        let scalar = try Self.program([("x", [3], false)]) { g, v in try TensorOpTableTests.op(g, .linear(.norm), v) }
+        #expect(throws: PointError.upstreamForScalar) { try scalar.evaluate(tensors: [x], upstream: Tensor(scalar: 1)) }
+    }
+
+    // MARK: - Ties: the first extreme element, row-major, and a kink reported
+
+    /// The gradient of sum(max or min of x) at a point with ties, and the kinks reported.
+    static func tieGradient(_ reduction: Reduction, _ x: Tensor) throws -> (gradient: [Double], kinks: [Kink]) {
+        let gradient = try program([("x", x.shape, false)]) { g, v in
+            let reduced = try TensorOpTableTests.op(g, .reduction(reduction), v)
+            return try TensorOpTableTests.op(g, .reduction(.sum(axis: nil, keepdims: false)), [reduced])
+        }
+        let result = try gradient.evaluate(tensors: [x])
+        return (try #require(result.gradient[0]).scalars, result.kinks)
+    }
+
+    @Test func maxReductionTieSendsTheGradientToTheFirstMaximumRowMajorAndReportsAKink() throws {
+        let rows = try Tensor(shape: [2, 3], scalars: [1, 3, 3, 2, 2, 0])
+        for keepdims in [false, true] {
+            let (gradient, kinks) = try Self.tieGradient(.max(axis: 1, keepdims: keepdims), rows)
+            #expect(gradient == [0, 1, 0, 1, 0, 0], "max(axis=1, keepdims=\(keepdims))")
+            #expect(kinks.map(\.convention) == ["max tie: the gradient goes to the first maximal element (row-major)"])
+        }
+        let columns = try Tensor(shape: [2, 2], scalars: [2, 1, 2, 1])
+        #expect(try Self.tieGradient(.max(axis: 0, keepdims: false), columns).gradient == [1, 1, 0, 0])
+        let whole = try Tensor(shape: [2, 2], scalars: [1, 3, 3, 0])
+        let (gradient, kinks) = try Self.tieGradient(.max(axis: nil, keepdims: false), whole)
+        #expect(gradient == [0, 1, 0, 0])
+        #expect(kinks.count == 1)
+        // No tie, no kink.
+        let distinct = try Tensor(shape: [2, 2], scalars: [1, 3, 2, 0])
+        #expect(try Self.tieGradient(.max(axis: nil, keepdims: false), distinct) == ([0, 1, 0, 0], []))
+    }
+
+    @Test func minReductionTieSendsTheGradientToTheFirstMinimumRowMajorAndReportsAKink() throws {
+        let rows = try Tensor(shape: [2, 3], scalars: [1, 0, 0, 5, 5, 7])
+        let (gradient, kinks) = try Self.tieGradient(.min(axis: 1, keepdims: false), rows)
+        #expect(gradient == [0, 1, 0, 1, 0, 0])
+        #expect(kinks.map(\.convention) == ["min tie: the gradient goes to the first minimal element (row-major)"])
+    }
+
+    @Test func elementwiseMaxTieSendsTheGradientToTheFirstArgumentAndReportsAKink() throws {
+        let gradient = try Self.program([("a", [3], false), ("b", [3], false)]) { g, v in
+            let m = try g.elementwise(.function(.max), v)
+            return try TensorOpTableTests.op(g, .reduction(.sum(axis: nil, keepdims: false)), [m])
+        }
+        let result = try gradient.evaluate(tensors: [Tensor(vector: [1, 2, 3]), Tensor(vector: [1, 5, 0])])
+        #expect(result.gradient[0]?.scalars == [1, 0, 1])
+        #expect(result.gradient[1]?.scalars == [0, 1, 0])
+        #expect(result.kinks.map(\.convention) == ["max tie: the gradient goes to the first argument"])
+    }
+
+    // MARK: - Stability
+
+    @Test func crossEntropyAtLogits1000To1002IsFiniteAndItsGradientIsSoftmaxMinusOnehot() throws {
+        let gradient = try Self.program([("z", [3], false), ("y", [], true)]) { g, v in
+            try TensorOpTableTests.op(g, .softmax(.crossEntropy), v)
+        }
+        let result = try gradient.evaluate(tensors: [Tensor(vector: [1000, 1001, 1002]), Tensor(scalar: 2)])
+        #expect(result.value.scalarValue == 0.4076059644443804)
+        #expect(result.gradient[1] == nil)
+        let dz = try #require(result.gradient[0]).scalars
+        let s = Foundation.exp(-2.0) + Foundation.exp(-1.0) + 1
+        let want = [Foundation.exp(-2.0) / s, Foundation.exp(-1.0) / s, 1 / s - 1]
+        #expect(dz.allSatisfy { $0.isFinite })
+        for (got, w) in zip(dz, want) { #expect(Swift.abs(got - w) < 1e-15, "dz = \(dz), softmax - onehot = \(want)") }
+        #expect(result.firstNonFinite == nil)
+
+        // A batch with logits far apart in both directions stays finite too.
+        let batch = try Self.program([("Z", [2, 3], false), ("y", [2], true)]) { g, v in
+            try TensorOpTableTests.op(g, .softmax(.crossEntropy), v)
+        }
+        let logits = try Tensor(shape: [2, 3], scalars: [1000, 1001, 1002, -1000, 0, 1000])
+        let batchResult = try batch.evaluate(tensors: [logits, Tensor(vector: [2, 0])])
+        #expect(Swift.abs((batchResult.value.scalarValue ?? .nan) - (0.4076059644443804 + 2000) / 2) < 1e-12)
+        let dZ = try #require(batchResult.gradient[0]).scalars
+        #expect(dZ.allSatisfy { $0.isFinite }, "\(dZ)")
+        #expect(Swift.abs(dZ[3] - (-0.5)) < 1e-15 && Swift.abs(dZ[5] - 0.5) < 1e-15, "\(dZ)")
+    }
+
+    @Test func logSoftmaxAndLogsumexpAtLargeLogitsAreFinite() throws {
+        let gradient = try Self.program([("z", [3], false)]) { g, v in
+            let lse = try TensorOpTableTests.op(g, .softmax(.logsumexp(axis: 0, keepdims: false)), v)
+            let ls = try TensorOpTableTests.op(g, .softmax(.logSoftmax(axis: 0)), v)
+            let total = try TensorOpTableTests.op(g, .reduction(.sum(axis: nil, keepdims: false)), [ls])
+            return try g.elementwise(.add, [lse, total])
+        }
+        let result = try gradient.evaluate(tensors: [Tensor(vector: [1000, 1001, 1002])])
+        #expect(result.value.scalarValue?.isFinite == true)
+        #expect(result.firstNonFinite == nil)
+        #expect(try #require(result.gradient[0]).scalars.allSatisfy { $0.isFinite })
     }
 }
