@@ -95,7 +95,14 @@ public enum LayoutOp: Hashable, Sendable {
             do { shape = try LayoutOp.reshapeShape(args[0].shape, target.bound(bindings)) } catch { throw .shape(error) }
             return try args[0].reshaped(sizes(shape))
         case .pack(let shape): return try Tensor(shape: sizes(shape), scalars: args.map { $0.scalars.first ?? .nan })
-        case .entry(let index): return Tensor(scalar: args[0].element(at: index) ?? .nan)
+        case .entry(let index):
+            // The shape rule checks fixed sizes; a named one is only known here.
+            guard let value = args[0].element(at: index) else {
+                let sizes = args[0].sizes
+                let axis = index.indices.first { $0 < sizes.count && (index[$0] >= sizes[$0] || index[$0] < -sizes[$0]) }
+                throw .shape(.axisOutOfBounds(axis: axis.map { index[$0] } ?? index.count, rank: axis.map { sizes[$0] } ?? sizes.count))
+            }
+            return Tensor(scalar: value)
         case .take:
             let x = args[0]
             let i = try LayoutOp.label(args[1], classes: x.sizes[0], row: nil)
@@ -135,7 +142,8 @@ public enum LayoutOp: Hashable, Sendable {
         case .entry(let position):
             // The upstream scalar placed at `position` of an otherwise zero array.
             let shape = x[0].shape
-            let count = shape.sizes?.reduce(1, *) ?? 0
+            guard let sizes = shape.sizes else { return LayoutOp.entryMask(position, of: x[0]) * g }
+            let count = sizes.reduce(1, *)
             let flat = zip(position, TensorShape.strides(shape.sizes ?? [])).reduce(0) { $0 + $1.0 * $1.1 }
             let mask = (0..<count).map { g.graph.integer($0 == flat ? 1 : 0) }
             return Term(g.graph.intern(.tensor(.layout(.pack(shape))), Children(mask)), g.graph) * g
@@ -155,6 +163,25 @@ public enum LayoutOp: Hashable, Sendable {
             let column = g.tensor(.layout(.reshape(TensorShape([shape.dimensions[0], .fixed(1)]))))
             return hot * column.broadcast(to: shape)
         }
+    }
+
+    /// 1 at `position` of `x`'s shape and 0 elsewhere, for a shape with named sizes (which an
+    /// array literal cannot spell): the product of one one-hot vector per axis, each stretched
+    /// along the other axes. A negative index on a named axis (kept so by the lowering, which
+    /// cannot normalise it) counts from that axis's length at run time.
+    static func entryMask(_ position: [Int], of x: Term) -> Term {
+        let (shape, graph) = (x.shape, x.graph)
+        var mask: Term?
+        for (axis, (i, d)) in zip(position, shape.dimensions).enumerated() {
+            var dims = [Dimension](repeating: .fixed(1), count: shape.rank)
+            dims[axis] = d
+            var index = Term(graph.integer(Int64(i)), graph)
+            if i < 0 { index = index + x.tensor(.reduction(.count(axis: axis))) }
+            let hot = index.tensor(.softmax(.onehot(classes: d)))
+                .tensor(.layout(.reshape(TensorShape(dims)))).broadcast(to: shape)
+            mask = mask.map { $0 * hot } ?? hot
+        }
+        return mask ?? Term(graph.integer(1), graph)
     }
 
     /// The row-major position of flat index `flat` in a shape of known sizes.
