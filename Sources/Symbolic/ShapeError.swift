@@ -13,6 +13,8 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
     case matmulBatch(TensorShape, TensorShape, left: Dimension, right: Dimension)
     /// An axis outside `-rank..<rank`.
     case axisOutOfBounds(axis: Int, rank: Int)
+    /// An index outside `-size..<size` on axis `axis`.
+    case indexOutOfBounds(index: Int, axis: Int, size: Int)
     /// A permutation that is not one of `0..<rank`.
     case badPermutation([Int], rank: Int)
     /// A size below zero.
@@ -42,6 +44,8 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "matmul: \(a.compactDescription) @ \(b.compactDescription): batch dimensions \(l) and \(r) do not broadcast"
         case .axisOutOfBounds(let axis, let rank):
             return "axis \(axis) is out of bounds for array of dimension \(rank)"
+        case .indexOutOfBounds(let index, let axis, let size):
+            return "index \(index) is out of bounds for axis \(axis) with size \(size)"
         case .badPermutation(let axes, let rank):
             return "axes (\(axes.map(String.init).joined(separator: ", "))) are not a permutation of 0..<\(rank)"
         case .negativeDimension(let s):
@@ -73,6 +77,8 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "all axes but the last two are batch axes and broadcast like +; aligned on the right, batch sizes \(l) and \(r) are different and neither is 1"
         case .axisOutOfBounds(_, let rank):
             return rank == 0 ? "a scalar has no axes" : "valid axes are 0 to \(rank - 1), or -\(rank) to -1 counting from the end"
+        case .indexOutOfBounds(_, _, let size):
+            return size == 0 ? "the axis is empty" : "valid indices are 0 to \(size - 1), or -\(size) to -1 counting from the end"
         case .badPermutation(_, let rank):
             return "give every axis from 0 to \(rank - 1) exactly once"
         case .negativeDimension:

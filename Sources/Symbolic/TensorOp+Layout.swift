@@ -38,7 +38,7 @@ public enum LayoutOp: Hashable, Sendable {
                 throw .wrongRank(operation: "indexing", expected: "\(index.count) indices for \(index.count) axes", got: inputs[0])
             }
             for (axis, i) in index.enumerated() {
-                if let n = inputs[0].dimensions[axis].size, i < 0 || i >= n { throw .axisOutOfBounds(axis: i, rank: n) }
+                if let n = inputs[0].dimensions[axis].size, i < 0 || i >= n { throw .indexOutOfBounds(index: i, axis: axis, size: n) }
             }
             return .scalar
         case .take:
@@ -99,8 +99,8 @@ public enum LayoutOp: Hashable, Sendable {
             // The shape rule checks fixed sizes; a named one is only known here.
             guard let value = args[0].element(at: index) else {
                 let sizes = args[0].sizes
-                let axis = index.indices.first { $0 < sizes.count && (index[$0] >= sizes[$0] || index[$0] < -sizes[$0]) }
-                throw .shape(.axisOutOfBounds(axis: axis.map { index[$0] } ?? index.count, rank: axis.map { sizes[$0] } ?? sizes.count))
+                let axis = index.indices.first { $0 < sizes.count && (index[$0] >= sizes[$0] || index[$0] < -sizes[$0]) } ?? 0
+                throw .shape(.indexOutOfBounds(index: index.indices.contains(axis) ? index[axis] : 0, axis: axis, size: axis < sizes.count ? sizes[axis] : 0))
             }
             return Tensor(scalar: value)
         case .take:

@@ -128,9 +128,10 @@ extension Term {
     /// to that shape: the removed axis is put back as size 1 (`reshape`), then broadcast.
     func expanded(reducing axis: Int?, keepdims: Bool, of shape: TensorShape) -> Term {
         var g = self
-        if let axis, !keepdims {
+        if let axis, !keepdims, shape.rank > 0 {
             var dims = shape.dimensions
-            dims[axis] = .fixed(1)
+            // Axes are stored normalised; a negative one from a graph built by hand counts from the end.
+            dims[(axis % shape.rank + shape.rank) % shape.rank] = .fixed(1)
             g = g.tensor(.layout(.reshape(TensorShape(dims))))
         }
         return g.broadcast(to: shape)

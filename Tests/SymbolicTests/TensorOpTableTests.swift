@@ -736,7 +736,7 @@ extension TensorOpTableTests {
         #expect(try gradient.evaluate(tensors: [Tensor(vector: [1, 2, 3, 4])]).value.scalarValue == 4)
         let error = #expect(throws: PointError.self) { try gradient.evaluate(tensors: [Tensor(vector: [1, 2, 3])]) }
         // The shape rule's wording for the same mistake with a fixed size.
-        #expect(error?.description == "cannot evaluate 'out': axis 3 is out of bounds for array of dimension 3")
+        #expect(error?.description == "cannot evaluate 'out': index 3 is out of bounds for axis 0 with size 3")
         // The forward pass alone (an array output without upstream) refuses it too.
         let forward = try Self.program([("x", TensorShape([.named("N")]), false)]) { g, x in
             try g.elementwise(.mul, [try TensorOpTableTests.op(g, .layout(.entry([3])), x), x[0]])

@@ -121,7 +121,8 @@ import Testing
         let wide = try Tensor(shape: [100, 20], scalars: (0..<2000).map(Double.init))
         let lines = wide.formatted().split(separator: "\n")
         #expect(lines.count == 7)
-        #expect(lines[0] == "[[0.0, 1.0, 2.0, ..., 17.0, 18.0, 19.0],")
+        // Columns aligned as NumPy aligns them (widths over every element).
+        #expect(lines[0] == "[[   0.0,    1.0,    2.0, ...,   17.0,   18.0,   19.0],")
         #expect(lines[3] == " ...,")
         #expect(lines[6] == " [1980.0, 1981.0, 1982.0, ..., 1997.0, 1998.0, 1999.0]]")
     }
