@@ -24,6 +24,12 @@ import Symbolic
 /// edge is drawn back from the gate to its operand, dashed and red, labelled with the local
 /// derivative (and its value at the point).
 ///
+/// In a program with arrays every node also shows its shape on a line of its own
+/// (`a = W @ x\n(2,)`; a label input `y\nint (N,)`), with named dimensions bound once values
+/// are given. Values and gradients are shown only for arrays of at most `maxElementsShown`
+/// elements, on one line as `eval --trace` writes them; a backward edge then shows the array it
+/// contributes.
+///
 /// Node ids are generated (`n0`, `n1`, ...) and all program text is quoted (see `DOTText`),
 /// so hostile names cannot break the file. The text is deterministic: nodes come in input,
 /// constant, equation order, and edges in equation and argument order.
@@ -36,6 +42,17 @@ public struct DOTGraph {
     public let values: PointEvaluation?
     /// Whether backward edges are drawn.
     public let backward: Bool
+    /// The input arrays, in input order, of a program with arrays evaluated at a point.
+    public let tensorPoint: [Tensor]?
+    /// The forward and backward pass at `tensorPoint`.
+    public let tensorValues: TensorEvaluation?
+    /// Whether nodes show their shapes: in a program with arrays.
+    private let showsShapes: Bool
+    /// The output's gradient at `tensorPoint`: 1, or the upstream gradient of an array output.
+    private let seed: Tensor?
+
+    /// The largest array whose value and gradient a label shows.
+    public static let maxElementsShown = 6
 
     /// A drawing of `gradient`; with `point` (in input order), evaluated there so that labels
     /// show values and gradients. A point of the wrong length is not an error here: missing
@@ -45,6 +62,25 @@ public struct DOTGraph {
         self.point = point
         self.values = point.map { gradient.evaluate(at: $0) }
         self.backward = backward
+        tensorPoint = nil
+        tensorValues = nil
+        showsShapes = gradient.isTensorProgram
+        seed = nil
+    }
+
+    /// A drawing of a program with arrays evaluated at `tensors` (input order), with the named
+    /// dimensions `dimensions` binds and the upstream gradient of an array output, as
+    /// `Gradient.evaluate(tensors:dims:upstream:)` takes them.
+    public init(_ gradient: Gradient, tensors: [Tensor], dimensions: [String: Int] = [:], upstream: Tensor? = nil,
+                backward: Bool = false) throws(PointError) {
+        self.gradient = gradient
+        point = nil
+        values = nil
+        self.backward = backward
+        tensorPoint = tensors
+        tensorValues = try gradient.evaluate(tensors: tensors, dims: dimensions, upstream: upstream)
+        showsShapes = true
+        seed = gradient.graph.shapes[gradient.staged.output.int].rank == 0 ? Tensor(scalar: 1) : upstream
     }
 
     /// The DOT text, ending with a newline.
@@ -66,9 +102,20 @@ public struct DOTGraph {
     private func inputNodes(_ ids: inout NodeIDs) -> [String] {
         staged.inputNodes.enumerated().map { index, node in
             var label = staged.inputs[index]
+            if showsShapes { label += "\n" + (gradient.isLabel(index) ? "int " : "") + shapeText(node) }
             if let values {
                 let value = point.flatMap { index < $0.count ? $0[index] : nil } ?? .nan
                 label += numbers(value: value, grad: index < values.gradient.count ? values.gradient[index] : .nan)
+            }
+            if let tensorValues, let tensorPoint, index < tensorPoint.count {
+                let value = tensorPoint[index]
+                if gradient.isLabel(index), value.count <= DOTGraph.maxElementsShown, let labels = try? value.labels() {
+                    // Class labels are integers: `value 2`, `value [2, 0]`.
+                    let items = labels.map(String.init)
+                    label += "\nvalue " + (value.rank == 0 ? items.joined() : value.rank == 1 ? "[" + items.joined(separator: ", ") + "]" : DOTGraph.text(value))
+                } else {
+                    label += arrays(value: value, grad: tensorValues.gradient[index])
+                }
             }
             let attributes: [(String, DOTText.Value)] = [("label", .text(label)), ("shape", .word("ellipse")),
                                                          ("style", .word("filled")), ("fillcolor", .word("lightblue"))]
@@ -83,7 +130,9 @@ public struct DOTGraph {
         if let alias = staged.outputAlias, graph.isConstant[alias.int] { operands.append(alias) }
         let printer = Printer(graph, InputLanguage(spaced: true))
         return Set(operands).sorted().map { node in
-            let attributes: [(String, DOTText.Value)] = [("label", .text(printer.render(node))), ("shape", .word("plaintext"))]
+            var label = printer.render(node)
+            if showsShapes && graph.shapes[node.int].rank > 0 { label += "\n" + shapeText(node) }
+            let attributes: [(String, DOTText.Value)] = [("label", .text(label)), ("shape", .word("plaintext"))]
             return "  \(ids.assign(node))" + DOTText.attributes(attributes) + ";"
         }
     }
@@ -99,6 +148,12 @@ public struct DOTGraph {
                 label += isEquation ? numbers(value: values.forward[index], grad: values.adjoints[index])
                     : numbers(value: values.value, grad: 1)
             }
+            if showsShapes { label += "\n" + shapeText(isEquation ? staged.equations[index].node : staged.output) }
+            if let tensorValues {
+                // The output copy has the output's value and the seed: 1, or the upstream gradient.
+                label += isEquation ? arrays(value: tensorValues.forward[index], grad: tensorValues.adjoints[index])
+                    : arrays(value: tensorValues.value, grad: seed)
+            }
             var attributes: [(String, DOTText.Value)] = [("label", .text(label)), ("shape", .word("box"))]
             if !isEquation || staged.equations[index].node == staged.output { attributes.append(("peripheries", .word("2"))) }
             let id = isEquation ? ids.assign(staged.equations[index].node) : ids.assignOutputCopy()
@@ -109,6 +164,25 @@ public struct DOTGraph {
 
     private func numbers(value: Double, grad: Double) -> String {
         "\nvalue \(DOTText.number(value))\ngrad \(DOTText.number(grad))"
+    }
+
+    /// `node`'s shape, with the named dimensions the values bound.
+    private func shapeText(_ node: NodeID) -> String {
+        graph.shapes[node.int].bound(tensorValues?.bindings ?? [:]).description
+    }
+
+    /// The value and gradient lines of a small array; nothing for a larger one, and no
+    /// gradient line where no gradient reaches.
+    private func arrays(value: Tensor, grad: Tensor?) -> String {
+        guard value.count <= DOTGraph.maxElementsShown else { return "" }
+        var text = "\nvalue " + DOTGraph.text(value)
+        if let grad, grad.count <= DOTGraph.maxElementsShown { text += "\ngrad " + DOTGraph.text(grad) }
+        return text
+    }
+
+    /// A scalar as the scalar labels write it, an array on one line as `eval --trace` does.
+    static func text(_ value: Tensor) -> String {
+        value.scalarValue.map(DOTText.number) ?? value.formatted(multiline: false)
     }
 
     // MARK: - Edges
@@ -140,9 +214,12 @@ public struct DOTGraph {
         var result: [String] = []
         for (index, c) in gradient.contributions.enumerated() {
             guard let source = ids[c.source], let target = ids[c.target] else { continue }
-            let operands = Set(graph[c.source].children + [c.source])
-            var label = printer.printed(c.partial, names: { operands.contains($0) || isVariable($0) ? staged.names[$0] : nil }).text
+            // A VJP reads the gate's adjoint variable, which these names include (`outer(da, x)`).
+            var label = printer.printed(c.partial, names: gradient.gateNames(c, staged.names)).text
             if let values, index < values.edges.count { label += "\nlocal \(DOTText.number(values.edges[index].local))" }
+            if let tensorValues, index < tensorValues.edges.count, tensorValues.edges[index].contribution.count <= DOTGraph.maxElementsShown {
+                label += "\ncontributes " + DOTGraph.text(tensorValues.edges[index].contribution)
+            }
             let attributes: [(String, DOTText.Value)] = [
                 ("label", .text(label)), ("style", .word("dashed")), ("color", .word("red")),
                 ("fontcolor", .word("red")), ("constraint", .word("false")),
@@ -150,11 +227,6 @@ public struct DOTGraph {
             result.append("  \(source) -> \(target)" + DOTText.attributes(attributes) + ";")
         }
         return result
-    }
-
-    private func isVariable(_ node: NodeID) -> Bool {
-        if case .variable = graph[node].op { return true }
-        return false
     }
 
     /// Whether swapping two operands changes the result (or, for max and min, which operand a

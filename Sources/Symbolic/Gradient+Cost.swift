@@ -102,3 +102,194 @@ extension Graph {
         return ops
     }
 }
+
+/// Floating-point operations of a program with arrays: a polynomial in the named dimensions
+/// that no value or `--dim` sets (`12*N + 8`), a plain number once every size is known.
+///
+/// Counting rule (constants chosen to be stated, not to model a machine):
+/// - an element-wise op (`+ - * / ^`, negation, every scalar function): one per result element,
+///   and k - 1 per element for a sum or product of k terms;
+/// - a matrix product: 2*m*k*n for (m, k) @ (k, n) (a multiply and an add per term), batch axes
+///   and 1-D operands included (2*k per result element); `dot` of two n-vectors 2n; `outer` one
+///   per result element; `norm` 2n + 1 (a square and an add per element, one square root);
+/// - a reduction (`sum`, `mean`, `max`, `min`), the first-extreme mask of a max, and `sum_to`
+///   (the adjoint of a broadcast): one per operand element;
+/// - `softmax` and `log_softmax` 5 per element (max, subtract, exp, sum, divide or log),
+///   `logsumexp` 4 per element, `cross_entropy` 4 per logit (its logsumexp) and 2 per row (pick
+///   the label's logit and subtract, add to the mean);
+/// - free: transposes, broadcasts, reshapes, literals, indexing, one-hot masks, element counts,
+///   names and constants (they move or describe data, they compute nothing).
+public struct FlopCount: Hashable, Sendable, CustomStringConvertible {
+    /// The coefficient of each monomial; a monomial is its sorted dimension names, `[]` the
+    /// constant term. Coefficients saturate at `FlopCount.cap`.
+    public private(set) var terms: [[String]: Int]
+
+    /// Where counts saturate (about 4.6 * 10^18), so that no product can trap.
+    static let cap = Int.max / 2
+
+    public init(_ constant: Int) { terms = constant == 0 ? [:] : [[]: constant] }
+
+    private init(monomial: [String]) { terms = [monomial: 1] }
+
+    /// The size of one dimension: a number when fixed or bound, else its name.
+    init(_ dimension: Dimension, _ bindings: [String: Int]) {
+        switch dimension {
+        case .fixed(let n): self.init(n)
+        case .named(let name):
+            if let n = bindings[name] { self.init(n) } else { self.init(monomial: [name]) }
+        }
+    }
+
+    /// The number of elements of `shape`.
+    init(elementsOf shape: TensorShape, _ bindings: [String: Int]) {
+        self = shape.dimensions.reduce(FlopCount(1)) { $0 * FlopCount($1, bindings) }
+    }
+
+    /// The count when it depends on no unknown dimension.
+    public var value: Int? {
+        if terms.isEmpty { return 0 }
+        return terms.count == 1 ? terms[[]] : nil
+    }
+
+    public static func + (a: FlopCount, b: FlopCount) -> FlopCount {
+        var result = a
+        for (monomial, k) in b.terms { result.terms[monomial] = sum(result.terms[monomial] ?? 0, k) }
+        return result
+    }
+
+    public static func * (a: FlopCount, b: FlopCount) -> FlopCount {
+        var result = FlopCount(0)
+        for (m, j) in a.terms {
+            for (n, k) in b.terms {
+                let monomial = (m + n).sorted()
+                result.terms[monomial] = sum(result.terms[monomial] ?? 0, product(j, k))
+            }
+        }
+        return result
+    }
+
+    static func * (k: Int, a: FlopCount) -> FlopCount { FlopCount(k) * a }
+
+    private static func sum(_ a: Int, _ b: Int) -> Int {
+        let (result, overflow) = a.addingReportingOverflow(b)
+        return overflow || result > cap ? cap : result
+    }
+
+    private static func product(_ a: Int, _ b: Int) -> Int {
+        let (result, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow || result > cap ? cap : result
+    }
+
+    /// Highest degree first, then by name: `2*K*N + 12*N + 8`.
+    public var description: String {
+        if terms.isEmpty { return "0" }
+        let ordered = terms.keys.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+        return ordered.map { monomial in
+            let k = terms[monomial] ?? 0
+            guard !monomial.isEmpty else { return String(k) }
+            let names = monomial.joined(separator: "*")
+            return k == 1 ? names : "\(k)*\(names)"
+        }.joined(separator: " + ")
+    }
+}
+
+/// Flops of the three forms of a gradient (see `FlopCount` for the rule).
+public struct FlopCounts: Hashable, Sendable {
+    public let forward: FlopCount
+    /// The staged backward pass as `backwardSteps` writes it.
+    public let backward: FlopCount
+    /// The closed-form partials with every common subexpression computed once.
+    public let closedForm: FlopCount
+}
+
+extension Gradient {
+    /// Flops of the forward pass, the staged backward pass and the closed forms `forms`, with
+    /// the named dimensions `bindings` sets. The backward pass counts what each written step
+    /// computes: its VJP or local partial over the gate's operands, the chain rule's product
+    /// (unless the upstream is the seed or the partial is ±1), and one op per element for a
+    /// negation or an accumulation, as `opCounts` counts ops.
+    public func flopCounts(closedForms forms: [NodeID], bindings: [String: Int]) -> FlopCounts {
+        let forward = staged.equations.reduce(FlopCount(0)) { $0 + graph.flops(of: $1.node, bindings) }
+        var backward = FlopCount(0)
+        for step in backwardSteps where step.form != .folded {
+            let c = step.contribution
+            let elements = FlopCount(elementsOf: graph.shapes[c.target.int], bindings)
+            let number = graph.numberValue(c.partial)
+            var local = Set(graph[c.source].children)
+            local.insert(c.source)
+            var flops = number == nil ? graph.treeFlops(c.partial, stoppingAt: local, bindings) : FlopCount(0)
+            if c.vjp == nil, step.upstream != nil, number != .one, number != .minusOne {
+                let divides = number == nil && !local.contains(c.partial) && reciprocal(c.partial) != nil
+                if !divides { flops = flops + elements }
+            }
+            switch step.form {
+            case .define, .deferred, .folded: break
+            case .defineNegated, .accumulate, .subtract: flops = flops + elements
+            case .defineAfterDeferred: flops = flops + (step.negated ? 2 : 1) * elements
+            }
+            backward = backward + flops
+        }
+        let closed = graph.reachable(from: forms).reduce(FlopCount(0)) { $0 + graph.flops(of: $1, bindings) }
+        return FlopCounts(forward: forward, backward: backward, closedForm: closed)
+    }
+}
+
+extension Graph {
+    /// Flops performed by the node itself (not its children); see `FlopCount` for the rule.
+    public func flops(of id: NodeID, _ bindings: [String: Int]) -> FlopCount {
+        let node = self[id]
+        let elements = FlopCount(elementsOf: shapes[id.int], bindings)
+        func operand(_ i: Int) -> TensorShape { i < node.children.count ? shapes[node.children[i].int] : .scalar }
+        func operandElements(_ i: Int) -> FlopCount { FlopCount(elementsOf: operand(i), bindings) }
+        switch node.op {
+        case .number, .constant, .variable, .adjoint: return FlopCount(0)
+        case .add, .mul: return Swift.max(node.children.count - 1, 1) * elements
+        case .sub, .div, .neg, .pow, .function: return elements
+        case .tensor(let op):
+            switch op {
+            case .reduction(let r):
+                switch r {
+                case .sum, .mean, .max, .min, .firstExtreme: return operandElements(0)
+                case .count: return FlopCount(0)
+                }
+            case .linear(let l):
+                switch l {
+                case .matmul:
+                    // 2*k per result element, k the contracted axis (the last of the left operand).
+                    guard let k = operand(0).dimensions.last else { return FlopCount(0) }
+                    return 2 * (elements * FlopCount(k, bindings))
+                case .transpose, .permute: return FlopCount(0)
+                case .outer: return elements
+                case .dot: return 2 * operandElements(0)
+                case .norm: return 2 * operandElements(0) + FlopCount(1)
+                }
+            case .layout(let l):
+                switch l {
+                case .sumTo: return operandElements(0)
+                case .broadcast, .reshape, .pack, .entry, .take, .takeRows: return FlopCount(0)
+                }
+            case .softmax(let s):
+                switch s {
+                case .softmax, .logSoftmax: return 5 * operandElements(0)
+                case .logsumexp: return 4 * operandElements(0)
+                case .crossEntropy:
+                    let logits = operand(0)
+                    let rows = logits.rank == 2 ? FlopCount(logits.dimensions[0], bindings) : FlopCount(1)
+                    return 4 * operandElements(0) + 2 * rows
+                case .onehot: return FlopCount(0)
+                }
+            }
+        }
+    }
+
+    /// Flops of `root` expanded as a tree, with `stop` nodes as free leaves.
+    func treeFlops(_ root: NodeID, stoppingAt stop: Set<NodeID>, _ bindings: [String: Int]) -> FlopCount {
+        if stop.contains(root) { return FlopCount(0) }
+        var memo: [NodeID: FlopCount] = [:]
+        for id in reachable(from: [root], stoppingAt: { stop.contains($0) }) {
+            if stop.contains(id) { memo[id] = FlopCount(0); continue }
+            memo[id] = self[id].children.reduce(flops(of: id, bindings)) { $0 + (memo[$1] ?? FlopCount(0)) }
+        }
+        return memo[root] ?? FlopCount(0)
+    }
+}

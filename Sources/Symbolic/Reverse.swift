@@ -30,7 +30,8 @@ public struct Contribution: Hashable, Sendable {
 public struct Gradient {
     public let staged: StagedProgram
     /// The staged backward pass, in execution order (reverse of the forward equations).
-    public let contributions: [Contribution]
+    /// Settable inside the module so that tests can plant a wrong rule and see the checks catch it.
+    public internal(set) var contributions: [Contribution]
     /// The adjoint (∂out/∂node) of every equation and input that reaches the output, as a
     /// lightly simplified node; inputs the output ignores are absent (their derivative is 0).
     public let adjoints: NodeMap<NodeID>

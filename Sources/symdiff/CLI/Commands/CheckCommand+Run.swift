@@ -2,7 +2,17 @@ import Symbolic
 
 extension CheckCommand {
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
-        let (gradient, given) = try Pipeline.gradientAndPoint(arguments, input, io)
+        let (gradient, values) = try Pipeline.gradientAndValues(arguments, input, io)
+        let given: [Double]?
+        switch values {
+        case .tensors(let tensors, let dimensions, let upstream):
+            let point = TensorGradientCheck.Point(values: tensors, dimensions: dimensions, upstream: upstream)
+            return try runTensors(arguments, gradient, given: point, io)
+        case .scalars(let point): given = point
+        case .none:
+            if gradient.isTensorProgram { return try runTensors(arguments, gradient, given: nil, io) }
+            given = nil
+        }
         let check = GradientCheck(gradient)
         let inputs = gradient.staged.inputs
         var worst = [GradientCheck.Comparison?](repeating: nil, count: inputs.count)

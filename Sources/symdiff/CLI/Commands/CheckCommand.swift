@@ -14,10 +14,20 @@ enum CheckCommand: Subcommand {
             The point's values are given as for eval: constant expressions, array literals and
             @FILE.npy in --at, a JSON object in --inputs. --dim sets named dimensions (N=5);
             --upstream gives the upstream gradient of an array output.
+
+            With arrays, each input is checked along a random direction v of its shape: <grad, v>
+            against the central difference of f(x + h v), like JAX's check_grads. Only when that
+            disagrees are the input's elements compared one by one (the worst is named) and the
+            stages walked back from the output (the first whose adjoint is wrong is named).
+            Random points draw real inputs in [-3, 3) with their declared shapes, named dimensions
+            not set by --dim take the size 3, and labels are drawn in [0, K) for the K classes
+            their use implies (0 or 1 when only arithmetic uses them). An array output is checked
+            through sum(out * u), u being --upstream or random with entries in [-1, 1).
             """,
         examples: [
             "symdiff check 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)' --points 100 --seed 42",
             "symdiff check 'x = ln(t); y = t^3/3; z = 2x + y' --at t=2",
+            "symdiff check 'X: (N, 3); W: (3, 4); y: int (N,); cross_entropy(X @ W, y)' --dim N=5",
         ],
         options: [
             OptionSpec("--at", value: "LIST", help: "Check at this point only, e.g. x=1,y=2 or x=[1,2]."),
