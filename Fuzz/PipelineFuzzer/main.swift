@@ -101,7 +101,9 @@ func fuzzTensorProgram(_ gradient: Gradient, _ program: Program, _ text: String)
     }
     let point = gradient.samplePoint(seed: UInt64(text.utf8.count))
     let result = try? gradient.evaluate(tensors: point)
-    // Closed forms, printed and read back after the program's declarations, compute the gradient.
+    // Closed forms, printed and read back after the program's declarations, compute the
+    // gradient. An array output's partials read its upstream gradient, which is no input.
+    guard graph.shapes[gradient.staged.output.int].rank == 0 else { return }
     let printer = Printer(graph, InputLanguage())
     let declarations = program.declarations.map(\.printed).joined(separator: "\n")
     for (index, form) in forms.enumerated() where printer.expandedSize(form) <= 20_000 {
