@@ -5,9 +5,14 @@ extension Gradient {
     /// - Parameters:
     ///   - expand: decompose composite functions into elementary ops first.
     ///   - variables: parameter order (see `ProgramGraph.init`).
-    public init(program: Program, expand: Bool = false, variables: [String]? = nil) throws {
-        let graph = try ProgramGraph(program, expand: expand, variables: variables)
+    ///   - rewrite: apply the stability rules (`RewriteRule`) before differentiating; the
+    ///     rewrites that fired are in `rewrites`.
+    public init(program: Program, expand: Bool = false, variables: [String]? = nil, rewrite: Bool = true) throws {
+        var graph = try ProgramGraph(program, expand: expand, variables: variables)
+        var rewrites: [Rewrite] = []
+        if rewrite { (graph, rewrites) = graph.stabilized(program) }
         self.init(StagedProgram(graph))
+        self.rewrites = rewrites
         if self.graph.count > Limits.maxNodes { throw SymbolicError.tooLarge(nodes: self.graph.count, limit: Limits.maxNodes) }
     }
 

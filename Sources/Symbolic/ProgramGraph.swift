@@ -12,6 +12,9 @@ public struct ProgramGraph {
     public let outputName: String?
     /// Names given by the program's statements, in statement order.
     public let statementNames: [(name: String, node: NodeID)]
+    /// The node each syntax-tree node became (by AST index), for pointing at the source of a
+    /// node later (a stability rewrite's note); empty for graphs built directly.
+    public let astNodes: [NodeID]
 
     /// A program over an existing graph: `inputs` are variable names, `output` any node of it.
     /// Used to differentiate graphs built directly (by tests, or by generators of large models).
@@ -22,6 +25,19 @@ public struct ProgramGraph {
         self.output = output
         self.outputName = outputName
         self.statementNames = []
+        self.astNodes = []
+    }
+
+    /// The same program with some nodes replaced (`replacement` maps old nodes to new ones):
+    /// the output and the statement names follow their nodes.
+    init(_ other: ProgramGraph, replacing replacement: [NodeID: NodeID]) {
+        graph = other.graph
+        inputs = other.inputs
+        inputNodes = other.inputNodes
+        output = replacement[other.output] ?? other.output
+        outputName = other.outputName
+        statementNames = other.statementNames.map { ($0.name, replacement[$0.node] ?? $0.node) }
+        astNodes = other.astNodes
     }
 
     /// Builds the graph of `program`.
@@ -91,7 +107,6 @@ public struct ProgramGraph {
                 }
             case .call(let function, let arguments):
                 let args = arguments.map { mapped[$0.index] }
-                if graph.shapes[args[0].int].rank == 0 || args.count > 1 { try lowering.checkShapes(.function(function), args, at: node.range) }
                 if expand, let expanded = function.expansion(args.map { Term($0, graph) }) {
                     id = expanded.id
                 } else {
@@ -115,6 +130,7 @@ public struct ProgramGraph {
         self.output = mapped[last.value.index]
         self.outputName = last.name
         self.statementNames = names
+        self.astNodes = mapped
         if graph.count > Limits.maxNodes { throw SymbolicError.tooLarge(nodes: graph.count, limit: Limits.maxNodes) }
     }
 }

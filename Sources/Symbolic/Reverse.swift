@@ -39,6 +39,8 @@ public struct Gradient {
     public let adjointNames: NodeMap<String>
     /// Every name in use, adjoints included.
     private let allocator: NameAllocator
+    /// The stability rewrites applied to the program before differentiating.
+    public internal(set) var rewrites: [Rewrite] = []
 
     public var graph: Graph { staged.graph }
 
