@@ -42,9 +42,9 @@ struct Lexer {
     /// The previous token was the name `reshape`, so a `(` now opens its call.
     private var afterReshape = false
     private var previousKind: TokenKind = .newline
-    /// The name just lexed is followed by `=` or `:` on its line, so it makes no node: an
-    /// assigned or declared name, or a keyword (`axis=1`, whose value makes none either, so a
-    /// refund at the `=` would come too late for the running count).
+    /// The name just lexed is a keyword followed by `=` on its line (`axis=1`): it makes no
+    /// node, and neither does its value, so a refund at the `=` would come too late for the
+    /// running count.
     private var nameBeforeBinding = false
     /// The previous token was such a name, so its `=` or `:` refunds nothing.
     private var previousNameRefunded = false
@@ -226,16 +226,15 @@ struct Lexer {
         let kind = token.kind
         let refunded = previousNameRefunded
         previousNameRefunded = false
-        defer {
-            previousKind = kind
-            afterReshape = kind == .identifier && token.text == "reshape"
-        }
+        let reshapeBefore = afterReshape
+        afterReshape = false
+        defer { previousKind = kind }
         switch kind {
         case .leftParen:
             if quiet == nil, previousKind == .comma, openParens.last == .reshapeCall {
                 quiet = Quiet(depth: openParens.count, endsWithStatement: false)
             }
-            openParens.append(afterReshape ? .reshapeCall : .plain)
+            openParens.append(reshapeBefore ? .reshapeCall : .plain)
         case .rightParen:
             _ = openParens.popLast()
             if let stretch = quiet, openParens.count < stretch.depth { quiet = nil }
@@ -252,9 +251,13 @@ struct Lexer {
         case .equals where quiet == nil && !openParens.isEmpty:
             quiet = Quiet(depth: openParens.count, endsWithStatement: false)
             return refunded ? 0 : kind.nodesAtLeast
-        case .identifier where quiet == nil && nameBeforeBinding:
-            previousNameRefunded = true
-            return 0
+        case .identifier:
+            guard quiet == nil else { return 0 }
+            if nameBeforeBinding {
+                previousNameRefunded = true
+                return 0
+            }
+            return 1
         case .equals, .colon:
             if quiet == nil, refunded { return 0 }
         default:
@@ -296,10 +299,18 @@ struct Lexer {
         let first = index
         advance()
         while let next = peek(at: index), Lexer.isIdentifierContinuation(next) { advance() }
-        var ahead = index
-        while ahead < bytes.count, bytes[ahead] == UInt8(ascii: " ") || bytes[ahead] == UInt8(ascii: "\t") { ahead += 1 }
-        nameBeforeBinding = ahead < bytes.count && (bytes[ahead] == UInt8(ascii: "=") || bytes[ahead] == UInt8(ascii: ":"))
-        append(Token(kind: .identifier, text: text(from: first), range: SourceRange(start: start, end: location)))
+        // Only a keyword's name (after `(` or `,` inside parentheses) needs the look ahead: at the
+        // top level, the `=` or `:` refunds the name before any other token is counted.
+        nameBeforeBinding = false
+        if !openParens.isEmpty, previousKind == .comma || previousKind == .leftParen {
+            var ahead = index
+            while ahead < bytes.count, bytes[ahead] == UInt8(ascii: " ") || bytes[ahead] == UInt8(ascii: "\t") { ahead += 1 }
+            nameBeforeBinding = ahead < bytes.count && bytes[ahead] == UInt8(ascii: "=")
+        }
+        let text = text(from: first)
+        append(Token(kind: .identifier, text: text, range: SourceRange(start: start, end: location)))
+        // Compared only at length 7, so other names pay one integer comparison.
+        afterReshape = index - first == 7 && text == "reshape"
     }
 
     /// The longest spelling in `spellings` that the input continues with, each of its

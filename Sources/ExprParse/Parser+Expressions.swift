@@ -72,8 +72,9 @@ extension Parser.Session {
         var name: String
         /// The operand stack's height when the group opened; the arguments sit above it.
         var operandBase: Int
-        /// A call's keyword arguments, in order.
-        var keywords: [KeywordArgument] = []
+        /// Where a call's keyword arguments are in `Session.keywordLists` (-1: none), kept out
+        /// of the group so that a `Pending` stays a plain value, cheap to copy.
+        var keywordSlot = -1
         /// Positional arguments before the first keyword argument (nil while there is none).
         var positionalBeforeKeywords: Int?
 
@@ -245,7 +246,7 @@ extension Parser.Session {
                 advance()
                 return false
             }
-            if let reduction = TensorFunction.named(name) {
+            if function == .max || function == .min, let reduction = TensorFunction.named(name) {
                 openCall(.overloadedCall(function, reduction), name: token, parenthesis: next)
             } else {
                 openCall(.call(function), name: token, parenthesis: next)

@@ -18,6 +18,11 @@ extension Parser.Session {
         }
     }
 
+    /// The keyword arguments given so far to the call `group`.
+    func keywords(of group: Group) -> [KeywordArgument] {
+        group.keywordSlot >= 0 ? keywordLists[group.keywordSlot] : []
+    }
+
     /// Groups still open that the closer `closer` closes.
     func openCount(of closer: Group.Closer) -> Int {
         switch closer {
@@ -32,6 +37,7 @@ extension Parser.Session {
         pending.removeAll(keepingCapacity: true)
         operands.removeAll(keepingCapacity: true)
         arrayFrames.removeAll(keepingCapacity: true)
+        keywordLists.removeAll(keepingCapacity: true)
         openGroups = 0
         openBrackets = 0
         openBars = 0
@@ -121,7 +127,7 @@ extension Parser.Session {
     /// resulting operand: the parenthesized expression, a call, or an error node.
     mutating func closeGroup(at closing: Token?) {
         reduce(before: 0, rightAssociative: false)
-        if case .group(let group) = pending.last, group.kind == .array { takeArrayElements(from: group.operandBase) }
+        if case .group(let group) = pending.last, case .array = group.kind { takeArrayElements(from: group.operandBase) }
         guard case .group(let group) = pending.popLast() else { return }
         openGroups -= 1
         switch group.kind.closer {
@@ -133,7 +139,7 @@ extension Parser.Session {
         operands.removeSubrange(group.operandBase...)
         let end = closing?.range.end ?? arguments.last?.range.end ?? group.open.end
         let range = SourceRange(start: group.start, end: end)
-        let ids = arguments.map(\.id)
+        var ids: [ASTNodeID] { arguments.map(\.id) }
         switch group.kind {
         case .parentheses:
             if arguments.count == 1, let inner = arguments.first {
@@ -141,29 +147,29 @@ extension Parser.Session {
                 return
             }
         case .call(let function):
-            if arguments.count == function.arity, group.keywords.isEmpty {
+            if arguments.count == function.arity, keywords(of: group).isEmpty {
                 operands.append(Operand(id: add(.call(function, ids), at: range), range: range))
                 return
             }
-            if group.keywords.isEmpty { reportArity(of: group, expected: function.arity, got: arguments.count, at: range) }
+            if keywords(of: group).isEmpty { reportArity(of: group, expected: function.arity, got: arguments.count, at: range) }
         case .tensorCall(let function):
             if checkTensorCall(function, group: group, arguments: arguments, range: range) {
-                operands.append(Operand(id: add(.tensorCall(function, ids, group.keywords), at: range), range: range))
+                operands.append(Operand(id: add(.tensorCall(function, ids, keywords(of: group)), at: range), range: range))
                 return
             }
         case .overloadedCall(let function, let reduction):
-            if arguments.count == function.arity, group.keywords.isEmpty {
+            if arguments.count == function.arity, keywords(of: group).isEmpty {
                 operands.append(Operand(id: add(.call(function, ids), at: range), range: range))
                 return
             }
-            if arguments.count == function.arity, let first = group.keywords.first {
+            if arguments.count == function.arity, let first = keywords(of: group).first {
                 report(id: "unexpected-keyword",
                        "'\(group.name)' of \(function.arity) arguments is element-wise and takes no keyword arguments",
                        at: first.range,
                        notes: ["note: to reduce one array, write '\(group.name)(x, \(first.name)=...)'"])
             } else if checkTensorCall(reduction, group: group, arguments: arguments, range: range,
                                       alternative: function.arity) {
-                operands.append(Operand(id: add(.tensorCall(reduction, ids, group.keywords), at: range), range: range))
+                operands.append(Operand(id: add(.tensorCall(reduction, ids, keywords(of: group)), at: range), range: range))
                 return
             }
         case .array:

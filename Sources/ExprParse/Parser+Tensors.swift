@@ -44,7 +44,7 @@ extension Parser.Session {
         var accepted = value != nil
         switch group.kind {
         case .call(let function):
-            if group.keywords.isEmpty {
+            if keywords(of: group).isEmpty {
                 report(id: "unexpected-keyword", "'\(group.name)' takes no keyword arguments", at: range,
                        notes: function.arity == 1 ? [] : ["note: '\(group.name)' takes \(function.arity) arguments"])
             }
@@ -61,7 +61,7 @@ extension Parser.Session {
                 report(id: "unknown-keyword", message, at: nameToken.range,
                        notes: ["note: '\(group.name)' accepts " + function.keywords.map { "'\($0)='" }.joined(separator: ", ")])
                 accepted = false
-            } else if let first = group.keywords.first(where: { $0.name == name }) {
+            } else if let first = keywords(of: group).first(where: { $0.name == name }) {
                 report(id: "duplicate-keyword", "keyword argument '\(name)' is given twice", at: range,
                        notes: ["note: first given at \(first.range.start)"])
                 accepted = false
@@ -74,7 +74,13 @@ extension Parser.Session {
             accepted = false
         }
         if group.positionalBeforeKeywords == nil { group.positionalBeforeKeywords = operands.count - group.operandBase }
-        if accepted, let value { group.keywords.append(KeywordArgument(name: name, value: value, range: range)) }
+        if accepted, let value {
+            if group.keywordSlot < 0 {
+                keywordLists.append([])
+                group.keywordSlot = keywordLists.count - 1
+            }
+            keywordLists[group.keywordSlot].append(KeywordArgument(name: name, value: value, range: range))
+        }
         pending[pending.count - 1] = .group(group)
     }
 
@@ -172,7 +178,7 @@ extension Parser.Session {
     /// At `(` as `reshape`'s second argument.
     var startsShapeTuple: Bool {
         guard case .group(let group) = pending.last, case .tensorCall(.reshape) = group.kind,
-              operands.count - group.operandBase == 1, group.keywords.isEmpty else { return false }
+              operands.count - group.operandBase == 1, keywords(of: group).isEmpty else { return false }
         var index = position - 1
         while index >= 0, tokens[index].kind == .newline { index -= 1 }
         return index >= 0 && tokens[index].kind == .comma
@@ -420,7 +426,7 @@ extension Parser.Session {
         if let before = group.positionalBeforeKeywords, arguments.count > before {
             report(id: "positional-after-keyword", "positional argument after a keyword argument",
                    at: arguments[before].range,
-                   notes: ["note: write keyword arguments last, as in '\(group.name)(x, \(group.keywords.first?.name ?? "axis")=...)'"])
+                   notes: ["note: write keyword arguments last, as in '\(group.name)(x, \(keywords(of: group).first?.name ?? "axis")=...)'"])
             return false
         }
         let arity = function.positionalArity

@@ -74,6 +74,8 @@ extension Parser {
         var openBars = 0
         /// One per array literal being parsed (see `ArrayFrame`).
         var arrayFrames: [ArrayFrame] = []
+        /// The keyword arguments of the calls being parsed (see `Group.keywordSlot`).
+        var keywordLists: [[KeywordArgument]] = []
         var nestingExceeded = false
         /// Shape declarations, in order.
         var declarations: [Declaration] = []
