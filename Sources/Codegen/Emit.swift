@@ -36,7 +36,7 @@ public func emit<E: Emitter>(_ gradient: Gradient, source: String, options: Emit
         name: options.functionName, parameters: builder.parameters, valueName: builder.plan.outputName,
         partialNames: builder.partialNames,
         summary: summary(source, functionName: options.functionName, inputs: gradient.staged.inputs,
-                         equations: gradient.staged.equations.count),
+                         equations: gradient.staged.equations.count) + rewritesNote(gradient.rewrites),
         renamed: builder.plan.renamed, body: body)
     return EmittedCode(text: emitter.render(function), renamed: builder.plan.renamed)
 }
@@ -64,6 +64,15 @@ func summary(_ source: String, functionName: String, inputs: [String], equations
     }
     let result = output.name ?? program.printed(output.value)
     return "\(call) = \(result), where \(printed.joined(separator: "; "))"
+}
+
+/// The stability rewrites applied before differentiating, named by rule, for the summary:
+/// ` (stable forms: softplus: ln(1 + e^x) as softplus(x))`.
+func rewritesNote(_ rewrites: [Rewrite]) -> String {
+    guard !rewrites.isEmpty else { return "" }
+    let shown = rewrites.prefix(4).map { "\($0.rule.rawValue): \($0.before) as \($0.after)" }
+    let more = rewrites.count > 4 ? "; and \(rewrites.count - 4) more" : ""
+    return " (stable forms: " + shown.joined(separator: "; ") + more + ")"
 }
 
 /// Longest source, in bytes, that a summary shows in full.

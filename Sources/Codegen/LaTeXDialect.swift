@@ -101,6 +101,7 @@ public struct LaTeXDialect: Dialect {
         case .max: return applied("\\max", a + ", " + b)
         case .min: return applied("\\min", a + ", " + b)
         case .xlogy: return applied("\\operatorname{xlogy}", a + ", " + b)
+        case .stopGradient: return applied("\\operatorname{sg}", a)
         // Never in a graph (`Op.pow` is used instead), but spelled the same for completeness.
         case .pow: return power(Printed(a, OperandText.isAtomic(a) ? Printed.Level.atom : Printed.Level.sum), Printed(b, Printed.Level.sum))
         }

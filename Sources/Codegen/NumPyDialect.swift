@@ -75,6 +75,8 @@ public struct NumPyDialect: Dialect {
         case .max: text = "np.maximum(\(a), \(b))"
         case .min: text = "np.minimum(\(a), \(b))"
         case .pow: text = "np.power(\(a), \(b))"
+        // Only the derivative differs from the identity; the generated backward pass has none.
+        case .stopGradient: return Printed(a, OperandText.isAtomic(a) ? Printed.Level.atom : Printed.Level.sum)
         // a*ln(b), 0 where a is 0 and b is not NaN (`b == b` is false only for NaN): the
         // logarithm reads 1 there, so NumPy never evaluates log(0) (no warning) and 0 * log(1)
         // is 0. Arguments arrive as names (`NumPyEmitter.repeatsArgument`).

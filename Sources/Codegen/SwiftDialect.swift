@@ -74,6 +74,7 @@ public struct SwiftDialect: Dialect {
         case .min: return conditional("\(member(a)).isNaN || \(member(b)).isNaN ? Double.nan : min(\(a), \(b))")
         case .pow: return called("pow", plain, arguments.count > 1 ? arguments[1] : "")
         // The evaluator's a*ln(b) with xlogy(0, b) = 0 unless b is NaN.
+        case .stopGradient: return Printed(a, OperandText.isAtomic(a) ? Printed.Level.atom : Printed.Level.sum)
         case .xlogy: return conditional("\(a) == 0.0 ? (\(member(b)).isNaN ? \(b) : 0.0) : \(a) * log(\(b))")
         }
     }

@@ -22,7 +22,7 @@ public struct SwiftEmitter: Emitter {
         switch function {
         case .softplus, .sign, .step, .max, .min, .xlogy: return true
         case .sigmoid, .ln, .log2, .log10, .exp, .sqrt, .sin, .cos, .tan, .asin, .acos, .atan, .sinh, .cosh, .tanh,
-             .relu, .abs, .pow:
+             .relu, .abs, .pow, .stopGradient:
             return false
         }
     }

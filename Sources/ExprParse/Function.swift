@@ -17,6 +17,10 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
     /// PyTorch: d(b^y)/dy = xlogy(b^y, b) has the limit 0 at b = 0 for y > 0, where
     /// `b^y*ln(b)` would give 0 * -inf = NaN.
     case xlogy
+    /// stop_gradient(x) = x, with derivative 0 (JAX's `lax.stop_gradient`): a value the
+    /// function does not depend on, such as the shift `m` of a stable log-sum-exp
+    /// `m + ln(e^(a - m) + e^(b - m))`, whose value is the same for any m.
+    case stopGradient = "stop_gradient"
 
     /// The canonical spelling, the one printers use.
     public var name: String { rawValue }
@@ -34,7 +38,7 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
         switch self {
         case .max, .min, .pow, .xlogy: return 2
         case .ln, .log2, .log10, .exp, .sqrt, .sin, .cos, .tan, .asin, .acos, .atan,
-             .sinh, .cosh, .tanh, .sigmoid, .relu, .abs, .softplus, .sign, .step:
+             .sinh, .cosh, .tanh, .sigmoid, .relu, .abs, .softplus, .sign, .step, .stopGradient:
             return 1
         }
     }

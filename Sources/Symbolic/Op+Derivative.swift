@@ -69,7 +69,7 @@ extension Function {
         case .relu: return a.apply(.step)
         case .abs: return a.apply(.sign)
         case .softplus: return a.apply(.sigmoid)
-        case .sign, .step: return zero
+        case .sign, .step, .stopGradient: return zero
         case .max:
             // Ties go to the first argument: step(b - a) is 0 when a == b.
             let toSecond = (x[1] - a).apply(.step)
@@ -101,7 +101,7 @@ extension Function {
         case .log2: return a.apply(.ln) / a.constant(2).apply(.ln)
         case .log10: return a.apply(.ln) / a.constant(10).apply(.ln)
         case .ln, .exp, .sqrt, .sin, .cos, .tan, .asin, .acos, .atan, .relu, .abs, .sign, .step,
-             .max, .min, .pow, .xlogy:
+             .max, .min, .pow, .xlogy, .stopGradient:
             return nil
         }
     }

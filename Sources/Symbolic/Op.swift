@@ -189,6 +189,7 @@ extension Function {
         case .min: return x.isNaN || y.isNaN ? .nan : (x <= y ? x : y)
         case .pow: return Foundation.pow(x, y)
         case .xlogy: return x == 0 && !y.isNaN ? 0 : x * Foundation.log(y)
+        case .stopGradient: return x
         }
     }
 
@@ -198,7 +199,7 @@ extension Function {
         switch self {
         case .relu, .abs, .max, .min, .sign, .step: return true
         case .ln, .log2, .log10, .exp, .sqrt, .sin, .cos, .tan, .asin, .acos, .atan,
-             .sinh, .cosh, .tanh, .sigmoid, .softplus, .pow, .xlogy:
+             .sinh, .cosh, .tanh, .sigmoid, .softplus, .pow, .xlogy, .stopGradient:
             return false
         }
     }

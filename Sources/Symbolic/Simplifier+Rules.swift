@@ -202,6 +202,9 @@ extension Simplifier {
         case .xlogy:
             if isZero { return graph.integer(0) }
             if graph.isPositiveConstant(args[1]) { return product([a, function(.ln, [args[1]])]) }
+        case .stopGradient:
+            // A constant has no gradient to stop.
+            if value != nil || graph.isConstant[a.int] { return a }
         case .log2, .log10, .acos, .softplus:
             break
         }

@@ -179,10 +179,13 @@ struct StabilityRewriter {
     }
 
     /// m + log(exp(a - m) + exp(b - m) + ...), m = max(a, max(b, ...)): every exponent is at
-    /// most 0, and the largest is exactly 0, so the sum lies in [1, n].
+    /// most 0, and the largest is exactly 0, so the sum lies in [1, n]. The value does not
+    /// depend on m, so m is `stop_gradient`: the gradient is exp(a - m)/sum, the softmax, with
+    /// no terms through max that cancel only numerically.
     private func logSumOfExps(_ exponents: [Term]) -> Term {
         var m = exponents[0]
         for e in exponents.dropFirst() { m = m.apply(.max, e) }
+        m = m.apply(.stopGradient)
         var sum = (exponents[0] - m).apply(.exp)
         for e in exponents.dropFirst() { sum = sum + (e - m).apply(.exp) }
         return m + sum.apply(.ln)

@@ -128,7 +128,8 @@ extension Term {
     /// to that shape: the removed axis is put back as size 1 (`reshape`), then broadcast.
     func expanded(reducing axis: Int?, keepdims: Bool, of shape: TensorShape) -> Term {
         var g = self
-        if let axis, !keepdims, shape.rank > 0 {
+        // A scalar upstream stretches to any shape directly.
+        if let axis, !keepdims, shape.rank > 0, self.shape.rank > 0 {
             var dims = shape.dimensions
             // Axes are stored normalised; a negative one from a graph built by hand counts from the end.
             dims[(axis % shape.rank + shape.rank) % shape.rank] = .fixed(1)

@@ -54,6 +54,7 @@ import Testing
         .relu: "\\operatorname{relu}(x)", .abs: "\\left|x\\right|", .softplus: "\\operatorname{softplus}(x)",
         .sign: "\\operatorname{sign}(x)", .step: "\\operatorname{step}(x)", .max: "\\max(x, y)", .min: "\\min(x, y)",
         .pow: "x^{y}", .xlogy: "\\operatorname{xlogy}(x, y)",
+        .stopGradient: "\\operatorname{sg}(x)",
     ]
 
     /// Every function renders, through the printer where the graph can hold it (`Function.pow`

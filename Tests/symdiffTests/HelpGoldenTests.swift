@@ -68,6 +68,7 @@ import Testing
       --format FORMAT   Output format: text (default) or json.
       --trace           Also print the forward and backward tables.
       --step LR         Also print one gradient-descent step with learning rate LR.
+      --no-rewrite      Keep naive formulas as written (no stability rewrites such as log(softmax) -> log_softmax).
       -f, --file FILE   Read the expression from FILE instead of the argument.
       --vars LIST       Input variables in this order, e.g. x,y,z (default: order of first use).
       -h, --help        Show help for this subcommand.

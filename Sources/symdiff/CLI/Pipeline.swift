@@ -103,7 +103,9 @@ enum Pipeline {
             // The program's own inputs in their own order: nothing to check or add, and listing
             // the inputs (a sort of every syntax node) is left to ProgramGraph, which needs it.
             do {
-                return (try Gradient(program: program, expand: expand), [])
+                let gradient = try Gradient(program: program, expand: expand, rewrite: !arguments.flag(noRewrite))
+                reportRewrites(gradient, arguments, input, io)
+                return (gradient, [])
             } catch let error as SymbolicError {
                 throw translate(error, input)
             }
@@ -126,10 +128,30 @@ enum Pipeline {
         }
         let unread = variables.filter { !inputSet.contains($0) }
         do {
-            let gradient = try Gradient(program: program, expand: expand, variables: variables == inputs ? nil : variables)
+            let gradient = try Gradient(program: program, expand: expand, variables: variables == inputs ? nil : variables,
+                                        rewrite: !arguments.flag(noRewrite))
+            reportRewrites(gradient, arguments, input, io)
             return (gradient, unread)
         } catch let error as SymbolicError {
             throw translate(error, input)
+        }
+    }
+
+    /// The option that turns the stability rewrites off.
+    static let noRewrite = "--no-rewrite"
+
+    /// One note per stability rewrite, at the formula it replaced, for the commands that offer
+    /// `--no-rewrite` (the others never print them).
+    private static func reportRewrites(_ gradient: Gradient, _ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) {
+        guard arguments.spec.options.contains(where: { $0.spellings.contains(noRewrite) }) else { return }
+        for rewrite in gradient.rewrites {
+            if let range = rewrite.range {
+                let note = Diagnostic(.note, id: rewrite.rule.rawValue, rewrite.message, at: range)
+                let text = note.render(source: input.text, fileName: input.displayName)
+                io.writeError(text.hasSuffix("\n") ? text : text + "\n")
+            } else {
+                io.printError("note: " + rewrite.message)
+            }
         }
     }
 

@@ -98,6 +98,7 @@ indirect enum GenExpr {
         case .softplus: return Foundation.log(1 + Foundation.exp(x))
         case .sign: return x > 0 ? 1 : (x < 0 ? -1 : 0)
         case .step: return x > 0 ? 1 : 0
+        case .stopGradient: return x
         case .max: return Swift.max(x, v[1])
         case .min: return Swift.min(x, v[1])
         case .pow: return Foundation.pow(x, v[1])
@@ -377,7 +378,8 @@ struct RandomPrograms {
     }
 
     mutating func call(_ a: GenExpr, _ b: GenExpr, inputs: [String], names: [String], depth: Int) -> GenExpr {
-        let f = pick(Function.allCases)
+        // stop_gradient's derivative is 0 by definition, which finite differences cannot confirm.
+        let f = pick(Function.allCases.filter { $0 != .stopGradient })
         let spelling = f == .ln && chance(30) ? "log" : f.name
         guard tame else { return .call(f, spelling, f.arity == 2 ? [a, b] : [a]) }
         switch f {

@@ -36,6 +36,7 @@ enum CheckCommand: Subcommand {
             OptionSpec("--seed", value: "S", help: "Seed for the random points, to reproduce a run."),
             OptionSpec("--dim", value: "LIST", help: "Sizes of named dimensions, e.g. N=5,B=2."),
             OptionSpec("--upstream", value: "VALUE", help: "Upstream gradient of an array output, e.g. [1,-2] or @d.npy."),
+            OptionSpec("--no-rewrite", help: "Keep naive formulas as written (no stability rewrites such as log(softmax) -> log_softmax).")
         ],
         exclusiveGroups: [["--at", "--points"], ["--inputs", "--points"]]
     )

@@ -19,6 +19,7 @@ enum EmitCommand: Subcommand {
             OptionSpec("--name", value: "NAME", help: "Name of the generated function (default: f)."),
             OptionSpec("--closed-form", help: "Return the closed-form gradient instead of the staged backward pass."),
             OptionSpec("--output", short: "-o", value: "FILE", help: "Write the code to FILE instead of standard output."),
+            OptionSpec("--no-rewrite", help: "Keep naive formulas as written (no stability rewrites such as log(softmax) -> log_softmax).")
         ]
     )
 

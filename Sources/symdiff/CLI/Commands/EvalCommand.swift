@@ -32,6 +32,7 @@ enum EvalCommand: Subcommand {
             OptionSpec("--format", value: "FORMAT", choices: ["text", "json"], help: "Output format: text (default) or json."),
             OptionSpec("--trace", help: "Also print the forward and backward tables."),
             OptionSpec("--step", value: "LR", help: "Also print one gradient-descent step with learning rate LR."),
+            OptionSpec("--no-rewrite", help: "Keep naive formulas as written (no stability rewrites such as log(softmax) -> log_softmax).")
         ]
     )
 

@@ -32,6 +32,7 @@ enum GradCommand: Subcommand {
             OptionSpec("--format", value: "FORMAT", choices: ["text", "json", "latex"],
                        help: "Output format: text (default), json or latex."),
             OptionSpec("--shared", help: "Name shared subexpressions t0, t1, ... even when the trees are small."),
+            OptionSpec("--no-rewrite", help: "Keep naive formulas as written (no stability rewrites such as log(softmax) -> log_softmax).")
         ]
     )
 

@@ -25,6 +25,7 @@ enum GraphCommand: Subcommand {
             OptionSpec("--dim", value: "LIST", help: "Sizes of named dimensions, e.g. N=5,B=2."),
             OptionSpec("--upstream", value: "VALUE", help: "Upstream gradient of an array output, e.g. [1,-2] or @d.npy."),
             OptionSpec("--backward", help: "Include the backward pass."),
+            OptionSpec("--no-rewrite", help: "Keep naive formulas as written (no stability rewrites such as log(softmax) -> log_softmax).")
         ]
     )
 

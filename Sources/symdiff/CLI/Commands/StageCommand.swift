@@ -18,6 +18,7 @@ enum StageCommand: Subcommand {
         options: [
             OptionSpec("--expand", help: "Decompose sigmoid, tanh and softplus into elementary operations."),
             OptionSpec("--backward", help: "Append the staged backward pass."),
+            OptionSpec("--no-rewrite", help: "Keep naive formulas as written (no stability rewrites such as log(softmax) -> log_softmax).")
         ]
     )
 

@@ -21,6 +21,7 @@ enum StatsCommand: Subcommand {
         ],
         options: [
             OptionSpec("--dim", value: "LIST", help: "Sizes of named dimensions for the flop counts, e.g. N=5,B=2."),
+            OptionSpec("--no-rewrite", help: "Keep naive formulas as written (no stability rewrites such as log(softmax) -> log_softmax).")
         ]
     )
 
