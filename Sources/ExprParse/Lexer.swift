@@ -309,8 +309,9 @@ struct Lexer {
         }
         let text = text(from: first)
         append(Token(kind: .identifier, text: text, range: SourceRange(start: start, end: location)))
-        // Compared only at length 7, so other names pay one integer comparison.
-        afterReshape = index - first == 7 && text == "reshape"
+        // Compared only at those lengths, so other names pay an integer comparison or two.
+        let length = index - first
+        afterReshape = (length == 7 && text == "reshape") || (length == 12 && text == "broadcast_to") || (length == 6 && text == "sum_to")
     }
 
     /// The longest spelling in `spellings` that the input continues with, each of its

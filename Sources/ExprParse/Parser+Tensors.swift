@@ -177,7 +177,7 @@ extension Parser.Session {
 
     /// At `(` as `reshape`'s second argument.
     var startsShapeTuple: Bool {
-        guard case .group(let group) = pending.last, case .tensorCall(.reshape) = group.kind,
+        guard case .group(let group) = pending.last, case .tensorCall(let function) = group.kind, function.takesShape,
               operands.count - group.operandBase == 1, keywords(of: group).isEmpty else { return false }
         var index = position - 1
         while index >= 0, tokens[index].kind == .newline { index -= 1 }

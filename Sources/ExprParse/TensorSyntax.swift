@@ -95,6 +95,24 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
     case onehot, reshape, flatten, transpose
     /// `arange(N)`: 0, 1, ..., N-1, as an index (`Z[arange(N), y]` picks one entry per row).
     case arange
+    /// `broadcast_to(x, (N, 3))`: NumPy's explicit broadcast; gradients print with it.
+    case broadcastTo = "broadcast_to"
+    /// `sum_to(g, (3,))`: the sum over the axes a broadcast stretched (its adjoint).
+    case sumTo = "sum_to"
+    /// `first_argmax_mask(x, axis=1)`: 1 at the first maximum of each lane, 0 elsewhere: where
+    /// a max sends its gradient (and `first_argmin_mask` for a min).
+    case firstArgmaxMask = "first_argmax_mask"
+    case firstArgminMask = "first_argmin_mask"
+
+    /// Whether the second argument is a shape tuple (`(B, -1)`).
+    public var takesShape: Bool {
+        switch self {
+        case .reshape, .broadcastTo, .sumTo: return true
+        case .sum, .mean, .max, .min, .norm, .dot, .outer, .softmax, .logSoftmax, .logsumexp, .crossEntropy, .onehot,
+             .flatten, .transpose, .arange, .firstArgmaxMask, .firstArgminMask:
+            return false
+        }
+    }
 
     /// The spelling users type and printers write.
     public var name: String { rawValue }
@@ -102,8 +120,10 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
     /// How many positional arguments a call takes (a range: `cross_entropy(z, y)` takes 2).
     public var positionalArity: ClosedRange<Int> {
         switch self {
-        case .sum, .mean, .max, .min, .norm, .softmax, .logSoftmax, .logsumexp, .flatten, .transpose, .arange: return 1...1
-        case .dot, .outer, .crossEntropy, .onehot, .reshape: return 2...2
+        case .sum, .mean, .max, .min, .norm, .softmax, .logSoftmax, .logsumexp, .flatten, .transpose, .arange,
+             .firstArgmaxMask, .firstArgminMask:
+            return 1...1
+        case .dot, .outer, .crossEntropy, .onehot, .reshape, .broadcastTo, .sumTo: return 2...2
         }
     }
 
@@ -111,9 +131,9 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
     public var keywords: [String] {
         switch self {
         case .sum, .mean, .max, .min, .logsumexp: return ["axis", "keepdims"]
-        case .softmax, .logSoftmax: return ["axis"]
+        case .softmax, .logSoftmax, .firstArgmaxMask, .firstArgminMask: return ["axis"]
         case .transpose: return ["axes"]
-        case .norm, .dot, .outer, .crossEntropy, .onehot, .reshape, .flatten, .arange: return []
+        case .norm, .dot, .outer, .crossEntropy, .onehot, .reshape, .flatten, .arange, .broadcastTo, .sumTo: return []
         }
     }
 

@@ -36,7 +36,7 @@ struct TensorLowering {
         var operandSyntax = Set<ASTNodeID>()
         for node in program.nodes {
             switch node.kind {
-            case .tensorCall(.reshape, let args, _) where args.count == 2: operandSyntax.insert(args[1])
+            case .tensorCall(let function, let args, _) where function.takesShape && args.count == 2: operandSyntax.insert(args[1])
             case .index(_, let indices) where indices.count == 2:
                 if case .tensorCall(.arange, _, _) = program[indices[0]].kind { operandSyntax.insert(indices[0]) }
             default: break
@@ -262,11 +262,18 @@ struct TensorLowering {
             }
             try requireIndex(args[0], arguments[0])
             return try tensor(.softmax(.onehot(classes: k)), [args[0]], at: range)
-        case .reshape:
+        case .reshape, .broadcastTo, .sumTo:
             guard case .shapeTuple(let dims) = program[arguments[1]].kind else {
-                throw error("reshape-shape", "the second argument of reshape must be a shape, like (B, -1)", at: program[arguments[1]].range)
+                throw error("reshape-shape", "the second argument of \(function.name) must be a shape, like (B, -1)", at: program[arguments[1]].range)
             }
-            return try tensor(.layout(.reshape(TensorShape(dims.map(Dimension.init)))), [args[0]], at: range)
+            let shape = TensorShape(dims.map(Dimension.init))
+            switch function {
+            case .broadcastTo: return try tensor(.layout(.broadcast(shape)), [args[0]], at: range)
+            case .sumTo: return try tensor(.layout(.sumTo(shape)), [args[0]], at: range)
+            default: return try tensor(.layout(.reshape(shape)), [args[0]], at: range)
+            }
+        case .firstArgmaxMask, .firstArgminMask:
+            return try tensor(.reduction(.firstExtreme(max: function == .firstArgmaxMask, axis: axis)), args, at: range)
         case .flatten:
             // PyTorch's nn.Flatten: the first (batch) axis stays, the others are merged.
             guard shape.rank > 2 else { return args[0] }

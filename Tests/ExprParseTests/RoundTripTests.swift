@@ -61,7 +61,8 @@ struct ExpressionGenerator {
             let rhs = tensorExpression(depth: depth - 1)
             return add(.binary(.matmul, lhs, rhs))
         case 3:
-            let function = pick(TensorFunction.allCases.filter { $0 != .reshape })
+            // The functions whose second argument is a shape tuple get one in the reshape case.
+            let function = pick(TensorFunction.allCases.filter { !$0.takesShape })
             let arguments = (0..<function.positionalArity.lowerBound).map { _ in tensorExpression(depth: depth - 1) }
             var keywords: [KeywordArgument] = []
             for name in function.keywords where random.next() % 2 == 0 {
