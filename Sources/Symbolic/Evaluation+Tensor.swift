@@ -63,11 +63,22 @@ public enum PointError: Error, Equatable, Sendable, CustomStringConvertible {
 extension Gradient {
     /// Whether the program needs the tensor evaluator: an array somewhere, a declaration, or an
     /// op on whole arrays. Scalar programs keep the Double evaluator, unchanged.
-    public var isTensorProgram: Bool {
+    public var isTensorProgram: Bool { hasArrays }
+
+    /// `isTensorProgram`, computed once: every op of the program that reads an input is an
+    /// equation, and a constant one is inside the output or an equation's operands.
+    static func usesArrays(_ staged: StagedProgram) -> Bool {
+        let graph = staged.graph
         if !graph.declarations.isEmpty { return true }
-        for id in graph.reachable(from: [staged.output]) {
+        func isArray(_ id: NodeID) -> Bool {
             if graph.shapes[id.int].rank > 0 { return true }
             if case .tensor = graph[id].op { return true }
+            return false
+        }
+        if isArray(staged.output) { return true }
+        for eq in staged.equations {
+            if isArray(eq.node) { return true }
+            for child in graph[eq.node].children where isArray(child) { return true }
         }
         return false
     }

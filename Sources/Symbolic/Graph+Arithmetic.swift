@@ -10,6 +10,11 @@ extension Graph {
     /// `x` stretched to the result, never a node of a smaller shape.
     public func add(_ a: NodeID, _ b: NodeID) -> NodeID {
         if let x = numberValue(a), let y = numberValue(b) { return number(x + y) }
+        if areScalars(a, b) {
+            if isNumber(a, .zero) { return b }
+            if isNumber(b, .zero) { return a }
+            return intern(.add, Children(a, b))
+        }
         let shape = resultShape(a, b)
         if isNumber(a, .zero) { return fitted(b, to: shape) }
         if isNumber(b, .zero) { return fitted(a, to: shape) }
@@ -18,6 +23,11 @@ extension Graph {
 
     public func sub(_ a: NodeID, _ b: NodeID) -> NodeID {
         if let x = numberValue(a), let y = numberValue(b) { return number(x + -y) }
+        if areScalars(a, b) {
+            if isNumber(b, .zero) { return a }
+            if isNumber(a, .zero) { return neg(b) }
+            return intern(.sub, Children(a, b))
+        }
         let shape = resultShape(a, b)
         if isNumber(b, .zero) { return fitted(a, to: shape) }
         if isNumber(a, .zero) { return fitted(neg(b), to: shape) }
@@ -27,10 +37,18 @@ extension Graph {
     /// `a * b`; `0 * b` is 0 (as in SymPy), which is what a hand-derived gradient says too.
     public func mul(_ a: NodeID, _ b: NodeID) -> NodeID {
         if let x = numberValue(a), let y = numberValue(b) { return number(x * y) }
+        if areScalars(a, b) {
+            if isNumber(a, .zero) || isNumber(b, .zero) { return number(.zero) }
+            if isNumber(a, .one) { return b }
+            if isNumber(b, .one) { return a }
+            if isNumber(a, .minusOne) { return neg(b) }
+            if isNumber(b, .minusOne) { return neg(a) }
+            return intern(.mul, Children(a, b))
+        }
         let shape = resultShape(a, b)
         if isNumber(a, .zero) || isNumber(b, .zero) { return fitted(number(.zero), to: shape) }
-        if isNumber(a, .one) || isOnes(a, shape) { return fitted(b, to: shape) }
-        if isNumber(b, .one) || isOnes(b, shape) { return fitted(a, to: shape) }
+        if isNumber(a, .one) || isOnes(a) { return fitted(b, to: shape) }
+        if isNumber(b, .one) || isOnes(b) { return fitted(a, to: shape) }
         if isNumber(a, .minusOne) { return fitted(neg(b), to: shape) }
         if isNumber(b, .minusOne) { return fitted(neg(a), to: shape) }
         return elementwiseNode(.mul, [a, b])
@@ -39,17 +57,23 @@ extension Graph {
     /// The number 1, or 1 broadcast to an array (the seed of a sum's gradient): an adjoint that
     /// the backward pass folds into the terms reading it instead of multiplying by it.
     public func isUnit(_ id: NodeID) -> Bool {
-        isNumber(id, .one) || isOnes(id, shapes[id.int])
+        isNumber(id, .one) || isOnes(id)
+    }
+
+    /// Both operands are scalars: the rules need no shapes (the common case, kept fast).
+    @inline(__always) func areScalars(_ a: NodeID, _ b: NodeID) -> Bool {
+        isScalar[a.int] && isScalar[b.int]
     }
 
     /// A broadcast of the constant 1 to `shape` (the seed of a sum's gradient).
-    private func isOnes(_ id: NodeID, _ shape: TensorShape) -> Bool {
-        guard shapes[id.int].rank > 0, case .tensor(.layout(.broadcast)) = self[id].op else { return false }
+    private func isOnes(_ id: NodeID) -> Bool {
+        guard !isScalar[id.int], case .tensor(.layout(.broadcast)) = self[id].op else { return false }
         return isNumber(self[id].children[0], .one)
     }
 
     public func div(_ a: NodeID, _ b: NodeID) -> NodeID {
         if let x = numberValue(a), let y = numberValue(b), let q = x / y { return number(q) }
+        if areScalars(a, b) { return isNumber(b, .one) ? a : intern(.div, Children(a, b)) }
         if isNumber(b, .one) { return fitted(a, to: resultShape(a, b)) }
         return elementwiseNode(.div, [a, b])
     }
@@ -57,11 +81,16 @@ extension Graph {
     public func neg(_ a: NodeID) -> NodeID {
         if let x = numberValue(a) { return number(-x) }
         if self[a].op == .neg { return self[a].children[0] }
-        return elementwiseNode(.neg, [a])
+        return isScalar[a.int] ? intern(.neg, Children(a)) : elementwiseNode(.neg, [a])
     }
 
     public func pow(_ a: NodeID, _ b: NodeID) -> NodeID {
         if let x = numberValue(a), let y = numberValue(b), let p = x.exactPower(y) { return number(p) }
+        if areScalars(a, b) {
+            if isNumber(b, .one) { return a }
+            if isNumber(b, .zero) { return number(.one) }
+            return intern(.pow, Children(a, b))
+        }
         let shape = resultShape(a, b)
         if isNumber(b, .one) { return fitted(a, to: shape) }
         if isNumber(b, .zero) { return fitted(number(.one), to: shape) }
@@ -83,6 +112,7 @@ extension Graph {
         default:
             break
         }
+        if args.count == 1, isScalar[args[0].int] { return intern(.function(function), Children(args[0])) }
         return elementwiseNode(.function(function), args)
     }
 

@@ -59,6 +59,9 @@ public final class Graph {
     @exclusivity(unchecked) private var variableNames: [String] = []
     /// The shape of every node's value, computed when the node is interned (`()` for scalars).
     @exclusivity(unchecked) public private(set) var shapes: [TensorShape] = []
+    /// Whether each node's shape is `()`: the scalar fast paths test this flag rather than
+    /// reading a shape, which retains and releases its array of dimensions.
+    @exclusivity(unchecked) public private(set) var isScalar: [Bool] = []
     /// Whether gradient can reach the node from a real input: false for constants, labels,
     /// adjoint placeholders and ops that pass no gradient (a one-hot mask, an element count).
     @exclusivity(unchecked) public private(set) var isDifferentiable: [Bool] = []
@@ -105,19 +108,23 @@ public final class Graph {
         table[slot] = Int32(truncatingIfNeeded: nodes.count)
         nodes.append(Node(op: op, children: children))
         // Scalars dominate: a scalar op on scalars needs no shape rule.
-        if op.isElementwise, children.allSatisfy({ shapes[$0.int].rank == 0 }) {
+        var scalarOperands = true
+        for child in children where !isScalar[child.int] { scalarOperands = false }
+        if scalarOperands && op.isElementwise {
             shapes.append(.scalar)
+            isScalar.append(true)
         } else {
-            do { shapes.append(try shape(of: op, children)) } catch {
-                shapeFaults += 1
-                shapes.append(.scalar)
-            }
+            var shape = TensorShape.scalar
+            do { shape = try self.shape(of: op, children) } catch { shapeFaults += 1 }
+            shapes.append(shape)
+            isScalar.append(shape.rank == 0)
         }
-        var differentiable: Bool
+        var differentiable = false
+        for child in children where isDifferentiable[child.int] { differentiable = true }
         switch op {
-        case .variable(let name): differentiable = !(declarations[name]?.isLabel ?? false)
-        case .tensor(let t): differentiable = t.isDifferentiable && children.contains { isDifferentiable[$0.int] }
-        default: differentiable = children.contains { isDifferentiable[$0.int] }
+        case .variable(let name): differentiable = declarations.isEmpty || !(declarations[name]?.isLabel ?? false)
+        case .tensor(let t): differentiable = differentiable && t.isDifferentiable
+        default: break
         }
         isDifferentiable.append(differentiable)
         // An operation is constant when all its children are; a leaf when it is a number or pi/e.
@@ -146,6 +153,7 @@ public final class Graph {
         isConstant.reserveCapacity(count)
         firstVariableIndex.reserveCapacity(count)
         shapes.reserveCapacity(count)
+        isScalar.reserveCapacity(count)
         isDifferentiable.reserveCapacity(count)
         if count * 2 > table.count { growTable(to: count * 2) }
     }
@@ -201,14 +209,14 @@ public final class Graph {
     /// its own, so the backward pass sums it back exactly there (constants, labels and counts
     /// stretch implicitly: no gradient flows to them). Throws when the shapes do not broadcast.
     public func elementwise(_ op: Op, _ children: [NodeID]) throws(ShapeError) -> NodeID {
-        if children.allSatisfy({ shapes[$0.int].rank == 0 }) { return intern(op, Children(children)) }
+        if children.allSatisfy({ isScalar[$0.int] }) { return intern(op, Children(children)) }
         let result = try shape(of: op, Children(children))
         return intern(op, Children(children.map { isDifferentiable[$0.int] ? fitted($0, to: result) : $0 }))
     }
 
     /// `elementwise` for rules that build well-shaped expressions (VJPs, simplification).
     func elementwiseNode(_ op: Op, _ children: [NodeID]) -> NodeID {
-        if children.allSatisfy({ shapes[$0.int].rank == 0 }) { return intern(op, Children(children)) }
+        if children.allSatisfy({ isScalar[$0.int] }) { return intern(op, Children(children)) }
         do { return try elementwise(op, children) } catch {
             shapeFaults += 1
             return intern(op, Children(children))

@@ -91,7 +91,18 @@ public struct ProgramGraph {
             case .variable(let name):
                 id = try bound[name] ?? lowering.dimension(named: name, inputs: inputNodes) ?? graph.variable(name)
             case .unary(let op, let operand):
-                id = op == .plus ? mapped[operand.index] : try lowering.elementwise(.neg, [mapped[operand.index]], at: node.range)
+                let x = mapped[operand.index]
+                id = op == .plus ? x : (graph.isScalar[x.int] ? graph.intern(.neg, Children(x)) : try lowering.elementwise(.neg, [x], at: node.range))
+            case .binary(let op, let lhs, let rhs) where op != .matmul && graph.areScalars(mapped[lhs.index], mapped[rhs.index]):
+                // Scalars: no shapes to check or broadcast (every scalar program, kept fast).
+                let children = Children(mapped[lhs.index], mapped[rhs.index])
+                switch op {
+                case .add: id = graph.intern(.add, children)
+                case .subtract: id = graph.intern(.sub, children)
+                case .multiply: id = graph.intern(.mul, children)
+                case .divide: id = graph.intern(.div, children)
+                case .power, .matmul: id = graph.intern(.pow, children)
+                }
             case .binary(let op, let lhs, let rhs):
                 let args = [mapped[lhs.index], mapped[rhs.index]]
                 let at = program.operatorRange(lhs, rhs)

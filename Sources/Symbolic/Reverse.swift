@@ -39,6 +39,8 @@ public struct Gradient {
     public let adjointNames: NodeMap<String>
     /// Every name in use, adjoints included.
     private let allocator: NameAllocator
+    /// Whether the program has arrays or ops on whole arrays (see `isTensorProgram`).
+    let hasArrays: Bool
     /// The stability rewrites applied to the program before differentiating.
     public internal(set) var rewrites: [Rewrite] = []
 
@@ -46,6 +48,7 @@ public struct Gradient {
 
     public init(_ staged: StagedProgram) {
         self.staged = staged
+        self.hasArrays = Gradient.usesArrays(staged)
         let graph = staged.graph
         var allocator = staged.allocator
         allocator.reserveCapacity(forMore: staged.inputNodes.count + staged.equations.count + 1)

@@ -61,13 +61,26 @@ struct StabilityRewriter {
 
     init(_ graph: Graph) { self.graph = graph }
 
-    /// The rewritten nodes of everything `roots` reach (old -> new, changed nodes only).
-    mutating func run(_ roots: [NodeID]) -> [NodeID: NodeID] {
-        for id in graph.reachable(from: roots) {
+    /// The rewritten nodes (old -> new, changed nodes only).
+    ///
+    /// One pass over the nodes in id order (children before parents), not a walk from the
+    /// roots: it costs a switch per node on a program without any candidate, which is every
+    /// scalar program of a benchmark. (Unreachable nodes may be rewritten too; nothing reads
+    /// them, and only rewrites that remain reachable are reported.)
+    mutating func run() -> [NodeID: NodeID] {
+        let count = graph.count
+        for index in 0..<count {
+            let id = NodeID(index)
             let node = graph[id]
             guard node.op.isOperation else { continue }
-            let children = node.children.map { memo[$0] ?? $0 }
-            var current = children.elementsEqual(node.children) ? id : graph.intern(node.op, Children(children))
+            var current = id
+            if !memo.isEmpty, node.children.contains(where: { memo[$0] != nil }) {
+                current = graph.intern(node.op, Children(node.children.map { memo[$0] ?? $0 }))
+            }
+            guard StabilityRewriter.isCandidate(graph[current].op) else {
+                if current != id { memo[id] = current }
+                continue
+            }
             while let (rule, replacement) = match(current) {
                 fired.append((rule, id, replacement))
                 current = replacement
@@ -75,6 +88,14 @@ struct StabilityRewriter {
             if current != id { memo[id] = current }
         }
         return memo
+    }
+
+    /// The ops a rule can match at: anything else is skipped without a look at its operands.
+    static func isCandidate(_ op: Op) -> Bool {
+        switch op {
+        case .function(.ln), .function(.exp), .pow, .neg, .mul, .tensor(.reduction(.mean)): return true
+        default: return false
+        }
     }
 
     // MARK: - Patterns
@@ -229,7 +250,7 @@ extension ProgramGraph {
     /// source range of each formula when `program` is the program this graph was built from).
     public func stabilized(_ program: Program? = nil) -> (program: ProgramGraph, rewrites: [Rewrite]) {
         var rewriter = StabilityRewriter(graph)
-        let replacement = rewriter.run([output] + statementNames.map(\.node))
+        let replacement = rewriter.run()
         guard !rewriter.fired.isEmpty else { return (self, []) }
         let printer = Printer(graph, InputLanguage())
         // The outermost syntax node that became each rewritten node.
