@@ -192,10 +192,19 @@ struct TensorLowering {
             }
             return try tensor(.layout(.entry(normalized)), [x], at: range)
         }
-        let i = mapped[indices[0].index]
+        var i = mapped[indices[0].index]
         try requireIndex(i, indices[0])
-        if let literal = literals[0], literal < 0 {
-            throw error("index-out-of-range", "a negative index needs a known size; write the index from the start", at: program[indices[0]].range)
+        if let literal = literals[0] {
+            // A literal row of an array whose first axis has a known size is checked here, and a
+            // negative one counted from the end, as NumPy does (`W[-1]` is the last row).
+            if let size = shape.dimensions.first?.size {
+                if literal < -size || literal >= size {
+                    throw error("index-out-of-range", "index \(literal) is out of bounds for axis 0 with size \(size)", at: program[indices[0]].range)
+                }
+                if literal < 0 { i = graph.integer(Int64(literal + size)) }
+            } else if literal < 0 {
+                throw error("index-out-of-range", "a negative index needs a known size; write the index from the start", at: program[indices[0]].range)
+            }
         }
         return try tensor(.layout(.take), [x, i], at: range)
     }
