@@ -216,6 +216,17 @@ struct TensorLowering {
         return nil
     }
 
+    /// Whether `node` holds labels: computed from label inputs and numbers alone. A one-hot
+    /// array is real even though no gradient flows through it (0s and 1s to compute with, as
+    /// the backward lines of `z[y]` do: `reshape(onehot(y, 4), (1, 4))`).
+    func holdsLabels(_ node: NodeID) -> Bool {
+        guard !graph.isDifferentiable[node.int] && !graph.isConstant[node.int] else { return false }
+        return !graph.reachable(from: [node]).contains { id in
+            if case .tensor(.softmax(.onehot)) = graph[id].op { return true }
+            return false
+        }
+    }
+
     private func call(_ function: TensorFunction, _ arguments: [ASTNodeID], _ keywords: [KeywordArgument],
                       mapped: [NodeID], at range: SourceRange) throws -> NodeID {
         let args = arguments.map { mapped[$0.index] }
@@ -235,8 +246,7 @@ struct TensorLowering {
                 throw error("keyword-value", "\(keyword.name)=\(keyword.value.text) is not a valid value for '\(keyword.name)'", at: keyword.range)
             }
         }
-        for (argument, node) in zip(arguments, args) where function != .onehot && function != .crossEntropy && !graph.isDifferentiable[node.int]
-            && !graph.isConstant[node.int] {
+        for (argument, node) in zip(arguments, args) where function != .onehot && function != .crossEntropy && holdsLabels(node) {
             // A label where a real array is needed (`softmax(y)`): almost always a slip.
             if function == .sum || function == .mean || function == .max || function == .min { break }
             throw error("label-as-real", "'\(program.printed(argument))' holds integer labels, but \(function.name) needs real values", at: program[argument].range)
