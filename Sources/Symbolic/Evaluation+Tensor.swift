@@ -128,7 +128,9 @@ extension Gradient {
         let output = values[staged.output.int] ?? Tensor(scalar: .nan)
 
         let outputShape = graph.shapes[staged.output.int]
-        var seeded = graph.isDifferentiable[staged.output.int]
+        // A constant output is seeded too: its gradient is zeros of each input's shape, as a
+        // scalar program's is 0 (reverse mode recorded no contribution to run).
+        var seeded = true
         if outputShape.rank == 0 {
             if upstream != nil { throw .upstreamForScalar }
             adjoint[staged.output.int] = Tensor(scalar: 1)

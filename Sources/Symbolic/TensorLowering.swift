@@ -192,10 +192,19 @@ struct TensorLowering {
             }
             return try tensor(.layout(.entry(normalized)), [x], at: range)
         }
-        let i = mapped[indices[0].index]
+        var i = mapped[indices[0].index]
         try requireIndex(i, indices[0])
-        if let literal = literals[0], literal < 0 {
-            throw error("index-out-of-range", "a negative index needs a known size; write the index from the start", at: program[indices[0]].range)
+        if let literal = literals[0] {
+            // A literal row of an array whose first axis has a known size is checked here, and a
+            // negative one counted from the end, as NumPy does (`W[-1]` is the last row).
+            if let size = shape.dimensions.first?.size {
+                if literal < -size || literal >= size {
+                    throw error("index-out-of-range", "index \(literal) is out of bounds for axis 0 with size \(size)", at: program[indices[0]].range)
+                }
+                if literal < 0 { i = graph.integer(Int64(literal + size)) }
+            } else if literal < 0 {
+                throw error("index-out-of-range", "a negative index needs a known size; write the index from the start", at: program[indices[0]].range)
+            }
         }
         return try tensor(.layout(.take), [x, i], at: range)
     }
@@ -205,6 +214,17 @@ struct TensorLowering {
         if let n = integerLiteral(id) { return .fixed(n) }
         if case .variable(let name) = program[id].kind { return .named(name) }
         return nil
+    }
+
+    /// Whether `node` holds labels: computed from label inputs and numbers alone. A one-hot
+    /// array is real even though no gradient flows through it (0s and 1s to compute with, as
+    /// the backward lines of `z[y]` do: `reshape(onehot(y, 4), (1, 4))`).
+    func holdsLabels(_ node: NodeID) -> Bool {
+        guard !graph.isDifferentiable[node.int] && !graph.isConstant[node.int] else { return false }
+        return !graph.reachable(from: [node]).contains { id in
+            if case .tensor(.softmax(.onehot)) = graph[id].op { return true }
+            return false
+        }
     }
 
     private func call(_ function: TensorFunction, _ arguments: [ASTNodeID], _ keywords: [KeywordArgument],
@@ -226,8 +246,7 @@ struct TensorLowering {
                 throw error("keyword-value", "\(keyword.name)=\(keyword.value.text) is not a valid value for '\(keyword.name)'", at: keyword.range)
             }
         }
-        for (argument, node) in zip(arguments, args) where function != .onehot && function != .crossEntropy && !graph.isDifferentiable[node.int]
-            && !graph.isConstant[node.int] {
+        for (argument, node) in zip(arguments, args) where function != .onehot && function != .crossEntropy && holdsLabels(node) {
             // A label where a real array is needed (`softmax(y)`): almost always a slip.
             if function == .sum || function == .mean || function == .max || function == .min { break }
             throw error("label-as-real", "'\(program.printed(argument))' holds integer labels, but \(function.name) needs real values", at: program[argument].range)
