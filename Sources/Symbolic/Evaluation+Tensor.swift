@@ -270,6 +270,10 @@ extension Gradient {
                 default:
                     continue
                 }
+            case .tensor(.linear(.norm)):
+                if let value = values[eq.node.int]?.scalarValue, value == 0 {
+                    found.append(Kink(equation: eq.name, convention: "none: norm is not differentiable at 0, its gradient x/norm(x) is nan there"))
+                }
             case .tensor(.reduction(let r)):
                 guard let x = args[0] else { continue }
                 switch r {

@@ -143,7 +143,9 @@ public struct Gradient {
 
     /// ∂out/∂input as a lightly simplified node (0 for inputs the output ignores).
     public func derivative(_ inputIndex: Int) -> NodeID {
-        adjoints[staged.inputNodes[inputIndex]] ?? graph.integer(0)
+        let input = staged.inputNodes[inputIndex]
+        // An ignored array input's derivative is zeros of its shape, not the number 0.
+        return adjoints[input] ?? graph.fitted(graph.integer(0), to: graph.shapes[input.int])
     }
 
     /// The closed-form partial derivatives, canonically simplified, in input order.

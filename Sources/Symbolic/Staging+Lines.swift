@@ -131,7 +131,10 @@ extension Gradient {
                 lines.append(StagedLine(name: name, expression: expression.text, accumulates: true, subtracts: true, equation: equation, shape: shape))
             }
         }
-        for node in staged.inputNodes where (adjoints[node] == nil || node == staged.output) && graph.isDifferentiable[node.int] {
+        // An array output's adjoint is the upstream gradient the caller gives: no line sets it,
+        // even when the output is an input itself.
+        let arrayOutput = !graph.isScalar[staged.output.int]
+        for node in staged.inputNodes where (adjoints[node] == nil || (node == staged.output && !arrayOutput)) && graph.isDifferentiable[node.int] {
             var value = node == staged.output ? dialect.number(.one).text : zero
             let shape = graph.shapes[node.int]
             if shape.rank > 0 {

@@ -219,12 +219,29 @@ struct TensorLowering {
     /// Whether `node` holds labels: computed from label inputs and numbers alone. A one-hot
     /// array is real even though no gradient flows through it (0s and 1s to compute with, as
     /// the backward lines of `z[y]` do: `reshape(onehot(y, 4), (1, 4))`).
+    ///
+    /// A value holds labels when it is computed from label inputs alone by arithmetic and
+    /// picking (`y`, `1 - y`, `t[0]`); a one-hot array, a max's mask or a dimension's size is
+    /// real-valued even though no gradient flows through it.
     func holdsLabels(_ node: NodeID) -> Bool {
         guard !graph.isDifferentiable[node.int] && !graph.isConstant[node.int] else { return false }
-        return !graph.reachable(from: [node]).contains { id in
-            if case .tensor(.softmax(.onehot)) = graph[id].op { return true }
-            return false
+        var stack = [node]
+        while let id = stack.popLast() {
+            if graph.isConstant[id.int] { continue }
+            let n = graph[id]
+            switch n.op {
+            case .variable(let name):
+                if !(graph.declarations[name]?.isLabel ?? false) { return false }
+            case .add, .sub, .mul, .div, .neg, .pow, .function:
+                stack.append(contentsOf: n.children)
+            case .tensor(.layout(.take)), .tensor(.layout(.takeRows)), .tensor(.layout(.entry)), .tensor(.layout(.pack)),
+                 .tensor(.layout(.broadcast)), .tensor(.layout(.reshape)):
+                stack.append(n.children[0])
+            default:
+                return false
+            }
         }
+        return true
     }
 
     private func call(_ function: TensorFunction, _ arguments: [ASTNodeID], _ keywords: [KeywordArgument],

@@ -22,7 +22,7 @@ struct TensorProgram {
     var text: String { declarations + "\n" + body }
 
     /// The declarations with every named dimension replaced by its size, for programs read
-    /// back with arrays whose sizes are written out (`ParseableInputLanguage`'s literals).
+    /// back with arrays whose sizes are written out.
     var boundDeclarations: String {
         inputs.map { TensorProgram.declaration($0.name, $0.shape.bound(bindings), label: $0.classes != nil) }.joined(separator: "\n")
     }
