@@ -144,8 +144,10 @@ public struct Gradient {
     /// ∂out/∂input as a lightly simplified node (0 for inputs the output ignores).
     public func derivative(_ inputIndex: Int) -> NodeID {
         let input = staged.inputNodes[inputIndex]
-        // An ignored array input's derivative is zeros of its shape, not the number 0.
-        return adjoints[input] ?? graph.fitted(graph.integer(0), to: graph.shapes[input.int])
+        // An ignored array input's derivative is zeros of its shape, not the number 0; a label
+        // has none (0 stands for it).
+        if let adjoint = adjoints[input] { return adjoint }
+        return graph.isDifferentiable[input.int] ? graph.fitted(graph.integer(0), to: graph.shapes[input.int]) : graph.integer(0)
     }
 
     /// The closed-form partial derivatives, canonically simplified, in input order.
