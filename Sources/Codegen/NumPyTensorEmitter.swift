@@ -54,7 +54,11 @@ struct NumPyTensorFunction {
 
     mutating func build() {
         nameDimensions()
-        if isArrayOutput { upstreamName = plan.adjointNames[staged.output] ?? "?" }
+        if isArrayOutput {
+            // When the output is an input (`x: (3,); x`), `dx` is its gradient, not the upstream.
+            let isInput = staged.inputNodes.contains(staged.output)
+            upstreamName = isInput ? plan.unique("d" + plan.outputName) : plan.adjointNames[staged.output] ?? "?"
+        }
         pinned = NumPyTensorFunction.nonFiniteScalarConstants(graph)
         // A stage keeps its name even when pinned: only its definition uses the pin.
         names = plan.names.merging(pinned) { name, _ in name }
@@ -70,7 +74,9 @@ struct NumPyTensorFunction {
         var seen = Set<String>()
         func add(_ name: String, source: String?) {
             guard seen.insert(name).inserted else { return }
-            let variable = plan.unique(name)
+            // Renamed as NamePlan renames: `name_` first.
+            let taken = ReservedNames.python.contains(name) || gradient.isNameInUse(name) || name == functionName
+            let variable = plan.unique(taken ? name + "_" : name)
             if variable != name { renamedDimensions.append(Renaming(from: name, to: variable)) }
             dialect.dimensionNames[name] = variable
             dimensions.append((name, variable, source))
