@@ -30,6 +30,9 @@ struct NumPyTensorDialect: Dialect {
     private let scalar = NumPyDialect()
     /// Named dimension -> the Python variable holding its size.
     var dimensionNames: [String: String] = [:]
+    /// The float64 copy of a label that arithmetic reads -> the label's integer array, which
+    /// indexing reads instead.
+    var integerLabels: [String: String] = [:]
     /// The staged softmax lines available so far, by argument and axis.
     var softmaxLines: [SoftmaxKey: SoftmaxLines] = [:]
 
@@ -89,6 +92,9 @@ struct NumPyTensorDialect: Dialect {
         if keepdims { arguments.append("keepdims=True") }
         return call(function, arguments)
     }
+
+    /// A label read as an index: the integer array, also where arithmetic reads its float copy.
+    func index(_ label: Printed) -> String { integerLabels[label.text] ?? label.text }
 
     // MARK: - Ops
 
@@ -178,10 +184,10 @@ struct NumPyTensorDialect: Dialect {
             let subscripts = index.isEmpty ? "()" : index.map(String.init).joined(separator: ", ")
             return Printed(x.wrapped(below: Printed.Level.atom) + "[" + subscripts + "]", Printed.Level.atom)
         case .take:
-            return Printed(x.wrapped(below: Printed.Level.atom) + "[" + args[1].text + "]", Printed.Level.atom)
+            return Printed(x.wrapped(below: Printed.Level.atom) + "[" + index(args[1]) + "]", Printed.Level.atom)
         case .takeRows:
             let rows = shapes[0].dimensions.first.map(dimension) ?? "0"
-            return Printed(x.wrapped(below: Printed.Level.atom) + "[np.arange(\(rows)), " + args[1].text + "]", Printed.Level.atom)
+            return Printed(x.wrapped(below: Printed.Level.atom) + "[np.arange(\(rows)), " + index(args[1]) + "]", Printed.Level.atom)
         }
     }
 
@@ -223,14 +229,14 @@ struct NumPyTensorDialect: Dialect {
             // m + log(sum(exp(z - m))) - z[y], m the row's maximum: the mean over rows for a batch.
             let l = lines(last)
             if last == 0 {
-                return Printed("\(l.max)[0] + np.log(\(l.sum)[0]) - " + args[0].wrapped(below: Printed.Level.atom) + "[\(args[1].text)]",
+                return Printed("\(l.max)[0] + np.log(\(l.sum)[0]) - " + args[0].wrapped(below: Printed.Level.atom) + "[\(index(args[1]))]",
                                Printed.Level.sum)
             }
             let rows = shapes[0].dimensions.first.map(dimension) ?? "0"
-            let picked = args[0].wrapped(below: Printed.Level.atom) + "[np.arange(\(rows)), \(args[1].text)]"
+            let picked = args[0].wrapped(below: Printed.Level.atom) + "[np.arange(\(rows)), \(index(args[1]))]"
             return Self.call("np.mean", ["\(l.max)[:, 0] + np.log(\(l.sum)[:, 0]) - \(picked)"])
         case .onehot(let classes):
-            return Printed("np.eye(\(dimension(classes)))[\(args[0].text)]", Printed.Level.atom)
+            return Printed("np.eye(\(dimension(classes)))[\(index(args[0]))]", Printed.Level.atom)
         }
     }
 

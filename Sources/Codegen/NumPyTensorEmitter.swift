@@ -62,6 +62,7 @@ struct NumPyTensorFunction {
         pinned = NumPyTensorFunction.nonFiniteScalarConstants(graph)
         // A stage keeps its name even when pinned: only its definition uses the pin.
         names = plan.names.merging(pinned) { name, _ in name }
+        nameFloatLabels()
         forwardPass()
         backwardPass()
     }
@@ -94,6 +95,43 @@ struct NumPyTensorFunction {
             if case .tensor(.softmax(.onehot(.named(let name)))) = graph[id].op { add(name, source: nil) }
         }
     }
+
+    // MARK: - Labels
+
+    /// Labels stay integer arrays for indexing; a label that arithmetic reads (`1 - y`) is read
+    /// there as a float64 copy, so that it computes as the evaluator does (`y**-1` would raise on
+    /// integers, `2**(80*y)` would wrap around).
+    private mutating func nameFloatLabels() {
+        var labels = NodeMap<Bool>()
+        for (index, node) in staged.inputNodes.enumerated() where gradient.isLabel(index) { labels[node] = true }
+        guard labels.count > 0 else { return }
+        var readByArithmetic = NodeMap<Bool>()
+        for node in graph.nodes {
+            for (position, child) in node.children.enumerated() where labels[child] != nil && !NumPyTensorFunction.indexes(node.op, position) {
+                readByArithmetic[child] = true
+            }
+        }
+        for node in staged.inputNodes where readByArithmetic[node] != nil {
+            let integer = plan.names[node] ?? "?"
+            let float = plan.unique(integer + "_float")
+            names[node] = float
+            dialect.integerLabels[float] = integer
+            floatLabels.append((float, integer))
+        }
+    }
+
+    /// Whether operand `position` of `op` is an index (a label read as an integer).
+    static func indexes(_ op: Op, _ position: Int) -> Bool {
+        guard case .tensor(let t) = op else { return false }
+        switch t {
+        case .layout(.take), .layout(.takeRows), .softmax(.crossEntropy): return position == 1
+        case .softmax(.onehot): return position == 0
+        case .reduction, .linear, .layout, .softmax: return false
+        }
+    }
+
+    /// Float64 copies of labels that arithmetic reads: (copy, label).
+    private(set) var floatLabels: [(String, String)] = []
 
     // MARK: - Forward
 
@@ -286,6 +324,7 @@ struct NumPyTensorFunction {
             out += "    \(name) = np.asarray(\(name), dtype=\(gradient.isLabel(index) ? "np.intp" : "np.float64"))\n"
         }
         if let upstreamName { out += "    \(upstreamName) = np.asarray(\(upstreamName), dtype=np.float64)\n" }
+        for (float, integer) in floatLabels { out += "    \(float) = \(integer).astype(np.float64)\n" }
         for d in dimensions {
             if let source = d.source { out += "    \(d.variable) = \(source)\n" }
         }

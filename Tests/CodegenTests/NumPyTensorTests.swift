@@ -60,6 +60,11 @@ import Testing
              shows: ["np.where("]),
         Case(source: "X: (2, 3); max(X) - min(X, axis=0)[1]"),
         Case(source: "x: (3,); sum(x * exp(-1/0)) + sum(x^2)", shows: ["np.inf"]),
+        // Labels in arithmetic are read as floats (integers would raise on `**-1`), as indices as integers.
+        Case(source: "x: (3,); y: int; sum(x * (1 - y)) + sum(x * (y + 1)^-1) + x[y]",
+             shows: ["y_float = y.astype(np.float64)", "1 - y_float", "x[y]"]),
+        Case(source: "Z: (N, 4); y: int (N,); sum(Z[arange(N), y] * (y + 1)^-2) + sum(Z[arange(N), y])",
+             shows: ["Z[np.arange(N), y]", "y_float + 1"]),
         Case(source: "X: (N, 3); W: (3, 2); logsumexp(X @ W)", shows: ["def f(X, W, dout):"]),
     ]
 
