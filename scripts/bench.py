@@ -937,6 +937,23 @@ def report(env, compile_results, swift_results, numpy_results, cfg, cli_results=
 CFG = {}
 
 
+# BENCHMARKS.md from this line on is scripts/bench-tensor's section, kept when this report is written.
+TENSOR_MARKER = "<!-- scripts/bench-tensor writes from here on -->"
+
+
+def write_report(text):
+    """BENCHMARKS.md: this report, then the tensor section scripts/bench-tensor wrote, if any."""
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    tail = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+        if TENSOR_MARKER in old:
+            tail = "\n" + old[old.index(TENSOR_MARKER):]
+    with open(path, "w") as f:
+        f.write(text + "\n" + tail)
+
+
 def main():
     args = sys.argv[1:]
     quick = "--quick" in args
@@ -961,8 +978,7 @@ def main():
         text = report(raw["env"], comp, raw["swift"], raw["numpy"], CFG, raw.get("cli"))
         print(text)
         if "--write" in args:
-            with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
-                f.write(text + "\n")
+            write_report(text)
         return
     log("bench: environment")
     env = machine()
@@ -996,8 +1012,7 @@ def main():
                    "cli": cli_results}, f, indent=1, default=str)
     print(text)
     if "--write" in args:
-        with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
-            f.write(text + "\n")
+        write_report(text)
         log("bench: wrote BENCHMARKS.md")
 
 

@@ -18,7 +18,7 @@ import Symbolic
 ///   function in the language.
 public func emit(_ gradient: Gradient, source: String, options: EmitOptions) throws -> EmittedCode {
     switch options.language {
-    case .numpy: return try emit(gradient, source: source, options: options, with: NumPyEmitter())
+    case .numpy: return try gradient.isTensorProgram ? emitNumPyTensor(gradient, source: source, functionName: options.functionName) : emit(gradient, source: source, options: options, with: NumPyEmitter())
     case .swift: return try emit(gradient, source: source, options: options, with: SwiftEmitter())
     }
 }

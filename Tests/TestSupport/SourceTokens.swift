@@ -36,7 +36,9 @@ public enum SourceTokens {
                 case .numpy:
                     if ["import", "numpy", "as", "def", "return"].contains(word) && parenDepth == 0 { continue }
                     if word == "np" && (next == .punctuation(".") || previous == .identifier("as")) { continue }
-                    if word == "dtype" && next == .punctuation("=") && parenDepth > 0 { continue }
+                    // Keyword arguments (`dtype=np.float64`, `axis=1`, `keepdims=True`).
+                    if ["dtype", "axis", "keepdims"].contains(word) && next == .punctuation("=") && parenDepth > 0 { continue }
+                    if word == "True" && previous == .punctuation("=") && parenDepth > 0 { continue }
                     if previous == .identifier("def") {
                         if word != functionName { problems.append("function named '\(word)', expected '\(functionName)'") }
                         inSignature = true
@@ -105,7 +107,7 @@ public enum SourceTokens {
                                                || ((characters[j] == "-" || characters[j] == "+") && characters[j - 1] == "e")) { j += 1 }
                 tokens.append(.number)
                 i = j
-            } else if "+-*/=<>?:.,(){}|".contains(c) {
+            } else if "+-*/=<>?:.,(){}|@[]".contains(c) {
                 tokens.append(.punctuation(c))
                 i += 1
             } else {

@@ -23,6 +23,36 @@ import Testing
         #expect(runSymdiff(["eval", "W: (2, 2); x: (2,); norm(W @ x)^2", "--at", Self.normPoint]).stdout == run.stdout)
     }
 
+    /// `emit --lang numpy` writes a vectorised function that, run by python3, gives the
+    /// worksheet's answers (before issue 13 it refused tensor programs).
+    @Test func squaredNormEmittedNumPyRunsAndGivesTheWorksheetAnswers() throws {
+        let run = runSymdiff(["emit", Self.normProgram, "--lang", "numpy"])
+        #expect(run.status == 0)
+        #expect(run.stderr == "")
+        #expect(run.stdout.contains("def f(W, x):"))
+        #expect(run.stdout.contains("    dW = np.outer(da, x)\n    dx = W.T @ da\n    return out, dW, dx\n"))
+        let script = run.stdout + """
+
+            value, dW, dx = f([[0.1, 0.5], [-0.3, 0.8]], [0.2, 0.4])
+            print(repr(float(value)), dW.shape, dx.shape, [repr(float(v)) for v in list(dW.ravel()) + list(dx)])
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "python3 with NumPy is needed for this test")
+        let fields = output.split(separator: " ", maxSplits: 1)
+        #expect(Swift.abs((Double(fields[0]) ?? 0) - 0.116) < 1e-15)
+        #expect(output.contains("(2, 2) (2,)"))
+        let numbers = output.split(separator: "[").last.map { $0.filter { "0123456789.-e,".contains($0) }.split(separator: ",").compactMap { Double($0) } } ?? []
+        for (got, want) in zip(numbers, [0.088, 0.176, 0.104, 0.208, -0.112, 0.636]) { #expect(Swift.abs(got - want) < 1e-15) }
+        #expect(numbers.count == 6)
+    }
+
     @Test func squaredNormJSONHasNestedListsOfEachInputsShape() throws {
         let run = runSymdiff(["eval", Self.normProgram, "--at", Self.normPoint, "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
@@ -210,8 +240,8 @@ import Testing
          "error: cannot evaluate 'out': label 3 is out of range: there are 3 classes (0 to 2)\n"),
         (["eval", "X: (N, 3); sum(X)", "--at", "X=[[1,2,3]]", "--dim", "N=2"],
          "error: dimension N is 1 in the value of 'X', but 2 in --dim\n"),
-        (["emit", "x: (2,); sum(x)", "--lang", "numpy"],
-         "error: code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet; stage, grad, eval, check, shape and graph work on them\n"),
+        (["emit", "x: (2,); sum(x)", "--lang", "swift"],
+         "error: Swift code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet; emit --lang numpy, stage, grad, eval, check, shape and graph work on them\n"),
     ])
     func badInputIsAClearError(arguments: [String], stderr: String) {
         let run = runSymdiff(arguments)

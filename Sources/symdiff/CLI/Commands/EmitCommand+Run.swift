@@ -4,11 +4,11 @@ import Symbolic
 extension EmitCommand {
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
         let gradient = try Pipeline.gradient(arguments, input, io)
-        if gradient.isTensorProgram {
-            throw CLIError.input("code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet; stage, grad, eval, check, shape and graph work on them")
-        }
         guard let language = Language(rawValue: try arguments.choice("--lang", among: Language.allCases.map(\.rawValue)) ?? "") else {
             throw CLIError.usage("option '--lang' is required: numpy or swift")
+        }
+        if gradient.isTensorProgram && language == .swift {
+            throw CLIError.input("Swift code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet; emit --lang numpy, stage, grad, eval, check, shape and graph work on them")
         }
         let options = EmitOptions(language: language, functionName: arguments.value("--name") ?? "f",
                                   closedForm: arguments.flag("--closed-form"))
