@@ -37,7 +37,12 @@ public struct StagedProgram {
         self.inputNodes = program.inputNodes
         self.output = program.output
 
-        var allocator = NameAllocator(taken: program.inputs + program.statementNames.map(\.name))
+        // Named dimensions are names in formulas too (`N`): no stage may take one.
+        var dimensionNames: [String] = []
+        for declaration in graph.declarations.values {
+            for case .named(let name) in declaration.shape.dimensions { dimensionNames.append(name) }
+        }
+        var allocator = NameAllocator(taken: program.inputs + program.statementNames.map(\.name) + dimensionNames)
         var names = NodeMap<String>()
         for (name, node) in zip(program.inputs, program.inputNodes) { names[node] = name }
         // A statement that merely renames an input or repeats an earlier stage keeps the first name.

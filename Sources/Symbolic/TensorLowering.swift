@@ -263,9 +263,10 @@ struct TensorLowering {
                 throw error("keyword-value", "\(keyword.name)=\(keyword.value.text) is not a valid value for '\(keyword.name)'", at: keyword.range)
             }
         }
-        for (argument, node) in zip(arguments, args) where function != .onehot && function != .crossEntropy && holdsLabels(node) {
-            // A label where a real array is needed (`softmax(y)`): almost always a slip.
-            if function == .sum || function == .mean || function == .max || function == .min { break }
+        // Labels are numbers in arithmetic, products and reductions (`W1 @ x`, `outer(g, y)`),
+        // but class probabilities of labels (`softmax(y)`) are a slip.
+        let needsReals: Set<TensorFunction> = [.softmax, .logSoftmax, .logsumexp, .crossEntropy]
+        for (argument, node) in zip(arguments, args).prefix(1) where needsReals.contains(function) && holdsLabels(node) {
             throw error("label-as-real", "'\(program.printed(argument))' holds integer labels, but \(function.name) needs real values", at: program[argument].range)
         }
         let lastAxis = shape.rank - 1
@@ -293,8 +294,13 @@ struct TensorLowering {
             }
             return try tensor(.softmax(.crossEntropy), args, at: range)
         case .onehot:
-            guard let k = integerLiteral(arguments[1]).map(Dimension.fixed) ?? dimension(arguments[1]), k.size.map({ $0 > 0 }) ?? true else {
-                throw error("onehot-classes", "the number of classes must be a positive integer", at: program[arguments[1]].range)
+            // K is a positive integer or a dimension some input declares (then it is its size).
+            let declared = Set(program.dimensionNames)
+            let k = integerLiteral(arguments[1]).map(Dimension.fixed)
+                ?? dimension(arguments[1]).flatMap { d in d.size == nil && !declared.contains(d.description) ? nil : d }
+            guard let k, k.size.map({ $0 > 0 }) ?? true else {
+                throw error("onehot-classes", "the number of classes must be a positive integer or a dimension an input declares",
+                            at: program[arguments[1]].range)
             }
             try requireIndex(args[0], arguments[0])
             return try tensor(.softmax(.onehot(classes: k)), [args[0]], at: range)
