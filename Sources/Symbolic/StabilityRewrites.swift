@@ -191,11 +191,15 @@ struct StabilityRewriter {
         return m + sum.apply(.ln)
     }
 
-    /// exp(z - logsumexp(z, keepdims)) -> softmax(z).
+    /// exp(z - logsumexp(z, keepdims=true)) -> softmax(z), and exp(z - logsumexp(z, axis=0))
+    /// without keepdims: a reduction over the leading axis broadcasts back along that axis
+    /// (shapes align on the right), so for a vector the issue's `exp(z - logsumexp(z))` is the
+    /// softmax too. Over another axis without keepdims the broadcast pairs the wrong elements.
     private func matchExp(_ id: NodeID) -> (RewriteRule, NodeID)? {
         guard let x = exponent(id), op(x) == .sub else { return nil }
         let z = child(x, 0), lse = unbroadcast(child(x, 1))
-        guard case .tensor(.softmax(.logsumexp(let axis, true))) = op(lse), child(lse, 0) == z else { return nil }
+        guard case .tensor(.softmax(.logsumexp(let axis, let keepdims))) = op(lse), child(lse, 0) == z,
+              keepdims || axis == 0 else { return nil }
         return (.softmax, graph.tensor(.softmax(.softmax(axis: axis)), [z]))
     }
 
