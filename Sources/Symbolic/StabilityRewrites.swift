@@ -92,6 +92,11 @@ struct StabilityRewriter {
         }
     }
 
+    /// The number -1, built (`number(-1)`) or parsed: the parser's `-1` is `neg(1)`.
+    private func isMinusOne(_ id: NodeID) -> Bool {
+        graph.isNumber(id, .minusOne) || (op(id) == .neg && graph.isNumber(child(id, 0), .one))
+    }
+
     /// The operand, seen through an explicit broadcast.
     private func unbroadcast(_ id: NodeID) -> NodeID {
         if case .tensor(.layout(.broadcast)) = op(id) { return child(id, 0) }
@@ -105,11 +110,11 @@ struct StabilityRewriter {
         case .function(.exp), .pow: return matchExp(id)
         case .neg: return matchNegation(child(id, 0))
         case .mul:
-            // -1 * x, as `-` before a product may be built.
+            // -1 * x, as `-` before a product may be built, or as written (`-1*log(...)`).
             let c = graph[id].children
             guard c.count == 2 else { return nil }
-            if graph.isNumber(c[0], .minusOne) { return matchNegation(c[1]) }
-            if graph.isNumber(c[1], .minusOne) { return matchNegation(c[0]) }
+            if isMinusOne(c[0]) { return matchNegation(c[1]) }
+            if isMinusOne(c[1]) { return matchNegation(c[0]) }
             return nil
         case .tensor(.reduction(.mean(axis: nil, keepdims: false))):
             // mean(-log_softmax(Z)[arange(N), y]) -> cross_entropy(Z, y).
