@@ -196,6 +196,28 @@ struct StabilityRewriter {
         return m + sum.apply(.ln)
     }
 
+    /// The log-sum-exp replacement as the note shows it, `m + ln(exp(a - m) + exp(b - m)),
+    /// m = max(a, b)`, from the formula as written: printed in full the replacement repeats
+    /// the maximum once per term and soon exceeds the note's length limit. `m` is a name the
+    /// formula does not use.
+    func logSumOfExpsText(_ original: NodeID, _ render: (NodeID) -> String) -> String? {
+        guard op(original) == .function(.ln) else { return nil }
+        let exponents = flattenSum(child(original, 0)).compactMap(exponent).map(render)
+        guard exponents.count >= 2 else { return nil }
+        var used: Set<String> = []
+        for id in graph.reachable(from: [original]) {
+            if case .variable(let name) = op(id) { used.insert(name) }
+        }
+        var m = "m", suffix = 0
+        while used.contains(m) {
+            suffix += 1
+            m = suffix == 1 ? "M" : "m\(suffix - 1)"
+        }
+        let terms = exponents.map { "exp(\($0) - \(m))" }.joined(separator: " + ")
+        let maximum = exponents.dropFirst().reduce(exponents[0]) { "max(\($0), \($1))" }
+        return "\(m) + ln(\(terms)), \(m) = \(maximum)"
+    }
+
     /// exp(z - logsumexp(z, keepdims=true)) -> softmax(z), and exp(z - logsumexp(z, axis=0))
     /// without keepdims: a reduction over the leading axis broadcasts back along that axis
     /// (shapes align on the right), so for a vector the issue's `exp(z - logsumexp(z))` is the
@@ -254,7 +276,9 @@ extension ProgramGraph {
         let stabilized = ProgramGraph(self, replacing: replacement)
         let remaining = Set(graph.reachable(from: [stabilized.output] + stabilized.statementNames.map(\.node)))
         let rewrites = rewriter.fired.filter { remaining.contains($0.replacement) }.map { fired in
-            Rewrite(rule: fired.rule, before: text(fired.original), after: text(fired.replacement), range: ranges[fired.original])
+            let after = fired.rule == .logSumOfExps ? rewriter.logSumOfExpsText(fired.original, text) : nil
+            return Rewrite(rule: fired.rule, before: text(fired.original), after: after ?? text(fired.replacement),
+                           range: ranges[fired.original])
         }
         return (stabilized, rewrites)
     }
