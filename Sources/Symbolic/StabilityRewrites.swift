@@ -113,6 +113,11 @@ struct StabilityRewriter {
         }
     }
 
+    /// The number -1, built (`number(-1)`) or parsed: the parser's `-1` is `neg(1)`.
+    private func isMinusOne(_ id: NodeID) -> Bool {
+        graph.isNumber(id, .minusOne) || (op(id) == .neg && graph.isNumber(child(id, 0), .one))
+    }
+
     /// The operand, seen through an explicit broadcast.
     private func unbroadcast(_ id: NodeID) -> NodeID {
         if case .tensor(.layout(.broadcast)) = op(id) { return child(id, 0) }
@@ -126,11 +131,11 @@ struct StabilityRewriter {
         case .function(.exp), .pow: return matchExp(id)
         case .neg: return matchNegation(child(id, 0))
         case .mul:
-            // -1 * x, as `-` before a product may be built.
+            // -1 * x, as `-` before a product may be built, or as written (`-1*log(...)`).
             let c = graph[id].children
             guard c.count == 2 else { return nil }
-            if graph.isNumber(c[0], .minusOne) { return matchNegation(c[1]) }
-            if graph.isNumber(c[1], .minusOne) { return matchNegation(c[0]) }
+            if isMinusOne(c[0]) { return matchNegation(c[1]) }
+            if isMinusOne(c[1]) { return matchNegation(c[0]) }
             return nil
         case .tensor(.reduction(.mean(axis: nil, keepdims: false))):
             // mean(-log_softmax(Z)[arange(N), y]) -> cross_entropy(Z, y).
@@ -212,11 +217,37 @@ struct StabilityRewriter {
         return m + sum.apply(.ln)
     }
 
-    /// exp(z - logsumexp(z, keepdims)) -> softmax(z).
+    /// The log-sum-exp replacement as the note shows it, `m + ln(exp(a - m) + exp(b - m)),
+    /// m = max(a, b)`, from the formula as written: printed in full the replacement repeats
+    /// the maximum once per term and soon exceeds the note's length limit. `m` is a name the
+    /// formula does not use.
+    func logSumOfExpsText(_ original: NodeID, _ render: (NodeID) -> String) -> String? {
+        guard op(original) == .function(.ln) else { return nil }
+        let exponents = flattenSum(child(original, 0)).compactMap(exponent).map(render)
+        guard exponents.count >= 2 else { return nil }
+        var used: Set<String> = []
+        for id in graph.reachable(from: [original]) {
+            if case .variable(let name) = op(id) { used.insert(name) }
+        }
+        var m = "m", suffix = 0
+        while used.contains(m) {
+            suffix += 1
+            m = suffix == 1 ? "M" : "m\(suffix - 1)"
+        }
+        let terms = exponents.map { "exp(\($0) - \(m))" }.joined(separator: " + ")
+        let maximum = exponents.dropFirst().reduce(exponents[0]) { "max(\($0), \($1))" }
+        return "\(m) + ln(\(terms)), \(m) = \(maximum)"
+    }
+
+    /// exp(z - logsumexp(z, keepdims=true)) -> softmax(z), and exp(z - logsumexp(z, axis=0))
+    /// without keepdims: a reduction over the leading axis broadcasts back along that axis
+    /// (shapes align on the right), so for a vector the issue's `exp(z - logsumexp(z))` is the
+    /// softmax too. Over another axis without keepdims the broadcast pairs the wrong elements.
     private func matchExp(_ id: NodeID) -> (RewriteRule, NodeID)? {
         guard let x = exponent(id), op(x) == .sub else { return nil }
         let z = child(x, 0), lse = unbroadcast(child(x, 1))
-        guard case .tensor(.softmax(.logsumexp(let axis, true))) = op(lse), child(lse, 0) == z else { return nil }
+        guard case .tensor(.softmax(.logsumexp(let axis, let keepdims))) = op(lse), child(lse, 0) == z,
+              keepdims || axis == 0 else { return nil }
         return (.softmax, graph.tensor(.softmax(.softmax(axis: axis)), [z]))
     }
 
@@ -266,7 +297,9 @@ extension ProgramGraph {
         let stabilized = ProgramGraph(self, replacing: replacement)
         let remaining = Set(graph.reachable(from: [stabilized.output] + stabilized.statementNames.map(\.node)))
         let rewrites = rewriter.fired.filter { remaining.contains($0.replacement) }.map { fired in
-            Rewrite(rule: fired.rule, before: text(fired.original), after: text(fired.replacement), range: ranges[fired.original])
+            let after = fired.rule == .logSumOfExps ? rewriter.logSumOfExpsText(fired.original, text) : nil
+            return Rewrite(rule: fired.rule, before: text(fired.original), after: after ?? text(fired.replacement),
+                           range: ranges[fired.original])
         }
         return (stabilized, rewrites)
     }
