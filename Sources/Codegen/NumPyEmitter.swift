@@ -17,7 +17,7 @@ public struct NumPyEmitter: Emitter {
     public var reservedFunctionNames: Set<String> { ReservedNames.python }
 
     /// Only xlogy, whose guard reads both arguments again; every other spelling reads each once.
-    public func repeatsArgument(_ function: Function) -> Bool { function == .xlogy }
+    public func repeatsArgument(_ function: Function) -> Bool { function == .xlogy || function == .sigmoid }
 
     /// A read-only zero in the broadcast shape of the value and the input: the shape every
     /// other partial has, widened by the input's own shape (the derivative is zero at every

@@ -47,22 +47,6 @@ import Testing
         }
     }
 
-    /// The points at which the emitted NumPy raises: the gradient of softplus is sigmoid(x),
-    /// which NumPyDialect spells `1 / (1 + np.exp(-x))`, and np.exp(-x) overflows for
-    /// x < -709.78 (the result, 1/inf = 0, is right, but NumPy warns "overflow encountered in
-    /// exp", an error here). Known bug in Sources/Codegen/NumPyDialect.swift (outside the
-    /// rewrites): a spelling such as `np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))`
-    /// never overflows. Remove entries as it is fixed: `withKnownIssue` fails when the issue
-    /// is gone.
-    static let knownNumPyOverflows: Set<String> = [
-        "ln(1 + e^x) at [-1000.0]", "ln(1 + e^x) at [-800.0]", "ln(e^x + 1) at [-1000.0]",
-        "ln(sigmoid(x)) at [800.0]", "ln(1 - sigmoid(x)) at [-800.0]",
-        "-(y*ln(sigmoid(z)) + (1 - y)*ln(1 - sigmoid(z))) at [0.0, 800.0]",
-        "-(y*ln(sigmoid(z)) + (1 - y)*ln(1 - sigmoid(z))) at [1.0, 800.0]",
-        "-(y*ln(sigmoid(z)) + (1 - y)*ln(1 - sigmoid(z))) at [0.0, -800.0]",
-        "-(y*ln(sigmoid(z)) + (1 - y)*ln(1 - sigmoid(z))) at [1.0, -800.0]",
-    ]
-
     /// What generated code returned at one point: its numbers, or the error it raised.
     enum Row {
         case numbers([Double])
@@ -151,13 +135,8 @@ import Testing
                 } else {
                     result = .error("\(row)")
                 }
-                if Self.knownNumPyOverflows.contains("\(entry.testCase.source) at \(point)") {
-                    withKnownIssue("NumPy's sigmoid spelling overflows in np.exp(-x) for x < -709.78") {
-                        Self.check(entry, "numpy", point: point, row: result)
-                    }
-                } else {
-                    Self.check(entry, "numpy", point: point, row: result)
-                }
+                // NumPy's sigmoid is spelled e^min(x, 0)/(1 + e^-|x|): no overflow at any point.
+                Self.check(entry, "numpy", point: point, row: result)
             }
         }
     }
