@@ -19,8 +19,13 @@ struct NameAllocator {
     /// Letter names with an index below this are taken.
     private var nextLetter = 0
 
-    init(taken: some Sequence<String>) {
+    /// Names that are not the program's values but that no generated name may take either:
+    /// named dimensions (`N`), which formulas read as numbers.
+    private var kept: Set<String> = []
+
+    init(taken: some Sequence<String>, keeping kept: some Sequence<String> = [String]()) {
         self.used = Set(taken)
+        self.kept = Set(kept)
     }
 
     /// Words no generated name takes: function spellings, constants, `f` (what worksheets and
@@ -48,7 +53,7 @@ struct NameAllocator {
 
     /// Whether `name` may be handed out.
     private func isAvailable(_ name: String) -> Bool {
-        !NameAllocator.avoided.contains(name) && !isInUse(name)
+        !NameAllocator.avoided.contains(name) && !kept.contains(name) && !isInUse(name)
     }
 
     /// The next unused name in the sequence a..z, aa..az, ba.., skipping reserved ones.
@@ -56,7 +61,7 @@ struct NameAllocator {
         while true {
             let name = NameAllocator.letters(nextLetter)
             nextLetter += 1
-            if !used.contains(name) && !NameAllocator.avoided.contains(name) { return name }
+            if !used.contains(name) && !NameAllocator.avoided.contains(name) && !kept.contains(name) { return name }
         }
     }
 
@@ -64,7 +69,8 @@ struct NameAllocator {
     /// `preferred_2`, `preferred_3`, ...
     mutating func unique(_ preferred: String) -> String {
         // The common case (every adjoint name of a large program) in two set operations.
-        if !NameAllocator.avoided.contains(preferred), !isTakenLetterName(preferred), used.insert(preferred).inserted {
+        if !NameAllocator.avoided.contains(preferred), !isTakenLetterName(preferred), !kept.contains(preferred),
+           used.insert(preferred).inserted {
             return preferred
         }
         var candidate = ReservedNames.everyLanguage.contains(preferred) ? preferred + "_" : preferred

@@ -42,7 +42,7 @@ public struct StagedProgram {
         for declaration in graph.declarations.values {
             for case .named(let name) in declaration.shape.dimensions { dimensionNames.append(name) }
         }
-        var allocator = NameAllocator(taken: program.inputs + program.statementNames.map(\.name) + dimensionNames)
+        var allocator = NameAllocator(taken: program.inputs + program.statementNames.map(\.name), keeping: dimensionNames)
         var names = NodeMap<String>()
         for (name, node) in zip(program.inputs, program.inputNodes) { names[node] = name }
         // A statement that merely renames an input or repeats an earlier stage keeps the first name.
