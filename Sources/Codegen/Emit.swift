@@ -19,7 +19,10 @@ import Symbolic
 public func emit(_ gradient: Gradient, source: String, options: EmitOptions) throws -> EmittedCode {
     switch options.language {
     case .numpy: return try emit(gradient, source: source, options: options, with: NumPyEmitter())
-    case .swift: return try emit(gradient, source: source, options: options, with: SwiftEmitter())
+    case .swift:
+        // A tensor program has its own writer: loops over flat buffers (SwiftTensorEmitter.swift).
+        if gradient.isTensorProgram { return try emitSwiftTensor(gradient, source: source, options: options) }
+        return try emit(gradient, source: source, options: options, with: SwiftEmitter())
     }
 }
 

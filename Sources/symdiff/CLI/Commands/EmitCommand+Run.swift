@@ -4,9 +4,6 @@ import Symbolic
 extension EmitCommand {
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
         let gradient = try Pipeline.gradient(arguments, input, io)
-        if gradient.isTensorProgram {
-            throw CLIError.input("code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet; stage, grad, eval, check, shape and graph work on them")
-        }
         guard let language = Language(rawValue: try arguments.choice("--lang", among: Language.allCases.map(\.rawValue)) ?? "") else {
             throw CLIError.usage("option '--lang' is required: numpy or swift")
         }
@@ -15,6 +12,10 @@ extension EmitCommand {
         let code: EmittedCode
         do {
             code = try emit(gradient, source: input.text, options: options)
+        } catch CodegenError.tensorProgram {
+            // Codegen decides per language which programs with arrays it can write.
+            throw CLIError.input("code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet "
+                                 + "for --lang \(language.rawValue); stage, grad, eval, check, shape and graph work on them")
         } catch let error as CodegenError {
             throw CLIError.usage(error.description)
         }
