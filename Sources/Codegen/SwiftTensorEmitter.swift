@@ -127,7 +127,8 @@ func emitSwiftTensor(_ gradient: Gradient, source: String, options: EmitOptions)
     let header = CodeWriterHeader(
         summary: summary(source, functionName: options.functionName, inputs: staged.inputs, equations: staged.equations.count)
             + rewritesNote(gradient.rewrites),
-        functionName: options.functionName, gradient: gradient, writer: w, upstream: upstreamName, renamed: w.plan.renamed)
+        functionName: options.functionName, gradient: gradient, writer: w, upstream: upstreamName,
+        renamed: w.plan.renamed + w.dimensionRenames)
     var text = "import Foundation\n\n"
     text += header.lines.map { $0.isEmpty ? "///" : "/// " + $0 }.joined(separator: "\n") + "\n"
     let resultType = returned.count == 1 ? returned[0].type : "(" + returned.map { "\($0.label): \($0.type)" }.joined(separator: ", ") + ")"
@@ -139,7 +140,7 @@ func emitSwiftTensor(_ gradient: Gradient, source: String, options: EmitOptions)
         text += "    return (" + zip(returned, returnedNames).map { "\($0.label): \($1)" }.joined(separator: ", ") + ")\n"
     }
     text += "}\n"
-    return EmittedCode(text: text, renamed: w.plan.renamed)
+    return EmittedCode(text: text, renamed: w.plan.renamed + w.dimensionRenames)
 }
 
 /// `(2, 2)`, `(N, 4)`, `()` with the dimension parameters' names.

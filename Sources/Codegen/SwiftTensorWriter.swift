@@ -25,6 +25,8 @@ struct SwiftTensorWriter {
     var dimensions: [String: String] = [:]
     /// Dimension parameters in signature order.
     var dimensionOrder: [String] = []
+    /// Dimensions whose name the program or Swift already uses, and their parameter's name.
+    var dimensionRenames: [Renaming] = []
     /// Loop variables and other locals, by preferred name.
     private var locals: [String: String] = [:]
     private var inlineConstant: [NodeID: Bool] = [:]
@@ -44,6 +46,7 @@ struct SwiftTensorWriter {
         for shape in shapes {
             for case .named(let name) in shape.dimensions where dimensions[name] == nil {
                 let parameter = plan.unique(name)
+                if parameter != name { dimensionRenames.append(Renaming(from: name, to: parameter)) }
                 dimensions[name] = parameter
                 dimensionOrder.append(parameter)
             }

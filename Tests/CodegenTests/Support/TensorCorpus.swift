@@ -142,5 +142,14 @@ enum TensorCorpus {
         }
     }
 
-    static var all: [TensorCase] { cases + functions }
+    /// Reserved words and the names the generated loops use, as inputs and dimensions.
+    static let hostile: [TensorCase] = [
+        TensorCase(source: "precondition: (2,); Int: (2, 2); initialized: (2,); sum((Int @ precondition)^2 * initialized)"),
+        TensorCase(source: "i: (2, 3); s: (3,); p: (3, 2); aip: (2,); sum(tanh(i * s) @ p * aip) + sum(softmax(i)) + max(i)"),
+        TensorCase(source: "X: (in, 3); label: int (in,); m: (3,); t0: (3,); cross_entropy(X * m + t0, label) + sum(logsumexp(X, axis=0))"),
+        TensorCase(source: "self: (2,); Double: (2, 2); value: (2,); out: (); sum(Double @ self * value) * out"),
+        TensorCase(source: "for: (2, 3); let: (3,); sum(for @ let) + sum(outer(let, let)) + norm(let)"),
+    ]
+
+    static var all: [TensorCase] { cases + functions + hostile }
 }
