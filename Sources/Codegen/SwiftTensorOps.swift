@@ -25,7 +25,7 @@ extension SwiftTensorWriter {
             }
         case .linear(let l):
             switch l {
-            case .matmul, .dot: matmul(operand(children[0]), operand(children[1]), into: d)
+            case .matmul, .dot: matmul(children[0], children[1], into: d)
             case .transpose:
                 let x = operand(children[0])
                 var axes = Array(x.shape.indices)
@@ -174,7 +174,23 @@ extension SwiftTensorWriter {
 
     /// NumPy's matmul: a 1-D left operand is a row, a 1-D right operand a column, all other
     /// axes are batch axes broadcast against each other.
-    mutating func matmul(_ a: Operand, _ b: Operand, into d: Destination) {
+    ///
+    /// A left operand that is an unnamed `.T` (the `X.T @ g` of a weight's gradient) is read
+    /// through its operand with the strides swapped instead of being copied: the loops read
+    /// it one element at a time, so its layout costs nothing.
+    mutating func matmul(_ left: NodeID, _ right: NodeID, into d: Destination) {
+        var transposed = false
+        var a: Operand
+        if names[left] == nil, case .tensor(.linear(.transpose)) = graph[left].op, rank(left) >= 2 {
+            transposed = true
+            let stored = operand(graph[left].children[0])
+            var logical = stored.shape
+            logical.swapAt(logical.count - 1, logical.count - 2)
+            a = Operand(name: stored.name, shape: logical, isInteger: stored.isInteger)
+        } else {
+            a = operand(left)
+        }
+        let b = operand(right)
         let (ra, rb) = (a.shape.count, b.shape.count)
         let n = ra >= 2 ? a.shape[ra - 2] : Extent.one
         let k = a.shape[ra - 1]
@@ -196,31 +212,46 @@ extension SwiftTensorWriter {
             let batchOut = batch.indices.map { (bs[$0], batch[$0]) }
             let batchOfA = FlatIndex.parts(batchA, into: batch, indices: bs)
             let batchOfB = FlatIndex.parts(batchB, into: batch, indices: bs)
-            let (is_, rowLoops) = w.out.loops([(i, n)])
-            func aIndex(_ pi: String?) -> String { FlatIndex.horner(batchOfA + (ra >= 2 ? [(is_[0], n)] : []) + [(pi, k)]) }
-            func bIndex(_ pi: String?, _ ji: String?) -> String { FlatIndex.horner(batchOfB + [(pi, k)] + (rb >= 2 ? [(ji, m)] : [])) }
-            func outIndex(_ ji: String?) -> String {
-                FlatIndex.horner(batchOut + (ra >= 2 ? [(is_[0], n)] : []) + (rb >= 2 ? [(ji, m)] : []))
+            func aIndex(_ ii: String?, _ pi: String?) -> String {
+                if ra < 2 { return FlatIndex.horner(batchOfA + [(pi, k)]) }
+                return FlatIndex.horner(batchOfA + (transposed ? [(pi, k), (ii, n)] : [(ii, n), (pi, k)]))
             }
-            if rb == 1 {
-                // Matrix times vector: one dot product per row, both contiguous.
-                w.out.line("var \(s) = 0.0")
-                let (ps, opened) = w.out.loops([(p, k)])
-                w.out.line("\(s) += \(a.real(aIndex(ps[0]))) * \(b.real(bIndex(ps[0], nil)))")
-                w.out.close(opened)
-                w.out.line("\(d.name)[\(outIndex(nil))] = \(s)")
-            } else {
-                // row(out) = sum over p of a[i, p] * row p of b: contiguous inner loops.
-                let (js, zeroLoops) = w.out.loops([(j, m)])
-                w.out.line("\(d.name)[\(outIndex(js[0]))] = 0.0")
+            func bIndex(_ pi: String?, _ ji: String?) -> String { FlatIndex.horner(batchOfB + [(pi, k)] + (rb >= 2 ? [(ji, m)] : [])) }
+            func outIndex(_ ii: String?, _ ji: String?) -> String {
+                FlatIndex.horner(batchOut + (ra >= 2 ? [(ii, n)] : []) + (rb >= 2 ? [(ji, m)] : []))
+            }
+            if rb == 1 && transposed {
+                // W.T @ v: out += v[p] * row p of W, contiguous, rather than strided dot products.
+                let (zs, zeroLoops) = w.out.loops([(i, n)])
+                w.out.line("\(d.name)[\(outIndex(zs[0], nil))] = 0.0")
                 w.out.close(zeroLoops)
                 let (ps, pLoops) = w.out.loops([(p, k)])
-                w.out.line("let \(lhs) = \(a.real(aIndex(ps[0])))")
+                w.out.line("let \(lhs) = \(b.real(bIndex(ps[0], nil)))")
+                let (is_, rowLoops) = w.out.loops([(i, n)])
+                w.out.line("\(d.name)[\(outIndex(is_[0], nil))] += \(a.real(aIndex(is_[0], ps[0]))) * \(lhs)")
+                w.out.close(rowLoops + pLoops)
+            } else if rb == 1 {
+                // Matrix times vector: one dot product per row, both contiguous.
+                let (is_, rowLoops) = w.out.loops([(i, n)])
+                w.out.line("var \(s) = 0.0")
+                let (ps, opened) = w.out.loops([(p, k)])
+                w.out.line("\(s) += \(a.real(aIndex(is_[0], ps[0]))) * \(b.real(bIndex(ps[0], nil)))")
+                w.out.close(opened)
+                w.out.line("\(d.name)[\(outIndex(is_[0], nil))] = \(s)")
+                w.out.close(rowLoops)
+            } else {
+                // row i of out = sum over p of a[i, p] * row p of b: contiguous inner loops.
+                let (is_, rowLoops) = w.out.loops([(i, n)])
+                let (js, zeroLoops) = w.out.loops([(j, m)])
+                w.out.line("\(d.name)[\(outIndex(is_[0], js[0]))] = 0.0")
+                w.out.close(zeroLoops)
+                let (ps, pLoops) = w.out.loops([(p, k)])
+                w.out.line("let \(lhs) = \(a.real(aIndex(is_[0], ps[0])))")
                 let (js2, innerLoops) = w.out.loops([(j, m)])
-                w.out.line("\(d.name)[\(outIndex(js2[0]))] += \(lhs) * \(b.real(bIndex(ps[0], js2[0])))")
-                w.out.close(innerLoops + pLoops)
+                w.out.line("\(d.name)[\(outIndex(is_[0], js2[0]))] += \(lhs) * \(b.real(bIndex(ps[0], js2[0])))")
+                w.out.close(innerLoops + pLoops + rowLoops)
             }
-            w.out.close(rowLoops + batchLoops)
+            w.out.close(batchLoops)
         }
     }
 

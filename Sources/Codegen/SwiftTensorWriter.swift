@@ -317,6 +317,12 @@ struct SwiftTensorWriter {
     /// `let name = [Double](unsafeUninitializedCapacity: n) { name, initialized in ... }` for a
     /// new buffer (every element written by `body`, no zero-filling first), or
     /// `name.withUnsafeMutableBufferPointer { name in ... }` to update an existing one.
+    ///
+    ///
+    /// Operands are read as plain `Array` subscripts: reading them through
+    /// `withUnsafeBufferPointer` instead measured no faster (16.4 against 16.7 ms for the
+    /// MLP of BENCHMARKS.md section 5, within noise): `swiftc -O` hoists the bounds checks
+    /// of these loops and vectorises them either way.
     mutating func writing(_ destination: Destination, _ body: (inout SwiftTensorWriter) -> Void) {
         let name = destination.name
         switch destination.mode {
