@@ -18,8 +18,14 @@ import Symbolic
 ///   function in the language.
 public func emit(_ gradient: Gradient, source: String, options: EmitOptions) throws -> EmittedCode {
     switch options.language {
-    case .numpy: return try gradient.isTensorProgram ? emitNumPyTensor(gradient, source: source, functionName: options.functionName) : emit(gradient, source: source, options: options, with: NumPyEmitter())
-    case .swift: return try emit(gradient, source: source, options: options, with: SwiftEmitter())
+    case .numpy:
+        // A tensor program has its own writer: vectorised lines (NumPyTensorEmitter.swift).
+        if gradient.isTensorProgram { return try emitNumPyTensor(gradient, source: source, functionName: options.functionName) }
+        return try emit(gradient, source: source, options: options, with: NumPyEmitter())
+    case .swift:
+        // A tensor program has its own writer: loops over flat buffers (SwiftTensorEmitter.swift).
+        if gradient.isTensorProgram { return try emitSwiftTensor(gradient, source: source, options: options) }
+        return try emit(gradient, source: source, options: options, with: SwiftEmitter())
     }
 }
 

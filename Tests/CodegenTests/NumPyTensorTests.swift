@@ -276,13 +276,6 @@ import Testing
         #expect(staged.text.contains("a_ = X.shape[0]"), "\(staged.text)")
     }
 
-    @Test func swiftStillRefusesTensorPrograms() throws {
-        let g = try Self.gradient("x: (2,); sum(x)")
-        #expect(throws: CodegenError.tensorProgram) {
-            try emit(g, source: "x: (2,); sum(x)", options: EmitOptions(language: .swift))
-        }
-    }
-
     // MARK: - Snapshots
 
     static let snapshots: [(name: String, source: String)] = [

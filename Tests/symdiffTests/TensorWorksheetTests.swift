@@ -240,8 +240,6 @@ import Testing
          "error: cannot evaluate 'out': label 3 is out of range: there are 3 classes (0 to 2)\n"),
         (["eval", "X: (N, 3); sum(X)", "--at", "X=[[1,2,3]]", "--dim", "N=2"],
          "error: dimension N is 1 in the value of 'X', but 2 in --dim\n"),
-        (["emit", "x: (2,); sum(x)", "--lang", "swift"],
-         "error: Swift code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet; emit --lang numpy, stage, grad, eval, check, shape and graph work on them\n"),
     ])
     func badInputIsAClearError(arguments: [String], stderr: String) {
         let run = runSymdiff(arguments)

@@ -7,14 +7,15 @@ extension EmitCommand {
         guard let language = Language(rawValue: try arguments.choice("--lang", among: Language.allCases.map(\.rawValue)) ?? "") else {
             throw CLIError.usage("option '--lang' is required: numpy or swift")
         }
-        if gradient.isTensorProgram && language == .swift {
-            throw CLIError.input("Swift code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet; emit --lang numpy, stage, grad, eval, check, shape and graph work on them")
-        }
         let options = EmitOptions(language: language, functionName: arguments.value("--name") ?? "f",
                                   closedForm: arguments.flag("--closed-form"))
         let code: EmittedCode
         do {
             code = try emit(gradient, source: input.text, options: options)
+        } catch CodegenError.tensorProgram {
+            // Codegen decides per language which programs with arrays it can write.
+            throw CLIError.input("code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet "
+                                 + "for --lang \(language.rawValue); stage, grad, eval, check, shape and graph work on them")
         } catch let error as CodegenError {
             throw CLIError.usage(error.description)
         }

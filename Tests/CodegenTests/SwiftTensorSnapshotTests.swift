@@ -1,0 +1,19 @@
+import Codegen
+import Symbolic
+import Testing
+
+/// The exact Swift for the tensor worksheet programs, so every change to it is reviewed
+/// (`RECORD_SNAPSHOTS=1` rewrites them).
+@Suite struct SwiftTensorSnapshotTests {
+    static let examples: [(name: String, source: String)] = [
+        ("tensor-norm-squared", TensorCorpus.normSquared),
+        ("tensor-softmax-ce", TensorCorpus.softmaxCE),
+        ("tensor-skip-connection", TensorCorpus.skip),
+    ]
+
+    @Test(arguments: examples.indices) func generatedSwiftIsStable(index: Int) throws {
+        let (name, source) = SwiftTensorSnapshotTests.examples[index]
+        let code = try emit(try Gradient(source: source), source: source, options: EmitOptions(language: .swift))
+        try Snapshot.assert(code.text, named: "\(name).swift.txt")
+    }
+}
