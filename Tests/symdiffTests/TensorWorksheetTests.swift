@@ -211,7 +211,7 @@ import Testing
         (["eval", "X: (N, 3); sum(X)", "--at", "X=[[1,2,3]]", "--dim", "N=2"],
          "error: dimension N is 1 in the value of 'X', but 2 in --dim\n"),
         (["emit", "x: (2,); sum(x)", "--lang", "numpy"],
-         "error: code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet; stage, grad, eval, check, shape and graph work on them\n"),
+         "error: code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet for --lang numpy; stage, grad, eval, check, shape and graph work on them\n"),
     ])
     func badInputIsAClearError(arguments: [String], stderr: String) {
         let run = runSymdiff(arguments)
