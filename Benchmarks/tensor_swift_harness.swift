@@ -1,7 +1,11 @@
 // Harness of scripts/bench_tensor_swift: times symdiff's emitted tensor Swift (the functions
-// softmax_ce, mlp and tanh_mlp, emitted into the same program) against the hand-written loops of
-// TensorSwiftAD.swift under `valueWithGradient`, and prints one `|`-separated line per program:
-// name, emitted ms, AD ms, emitted GFLOP/s, max relative difference of the gradients.
+// softmax_ce, mlp and tanh_mlp at full size, and softmax_ce_s, mlp_s and tanh_mlp_s at a small
+// size, emitted into the same program) and, at the small size, the hand-written loops of
+// TensorSwiftAD.swift under `valueWithGradient`. Prints one `|`-separated line per program:
+// `full|name|emitted ms|GFLOP/s` and `small|name|emitted ms|AD ms|max relative difference`.
+// Compiler AD runs only at the small size: on loops over [Double] its cost grows with the
+// square of the arrays (each subscript read's pullback is an array of the whole input), so at
+// batch 64 one MLP call takes hours and over 10 GB (see BENCHMARKS.md, section 5).
 // Times are per value-and-gradient call with every input's gradient (the batch X's included),
 // fastest of 7 rounds after a warm-up; inputs are allocated once, outside the timing.
 import _Differentiation
@@ -41,61 +45,90 @@ func relativeDifference(_ a: [Double], _ b: [Double]) -> Double {
     return zip(a, b).map { abs($0 - $1) }.max().map { $0 / max(scale, 1e-300) } ?? .nan
 }
 
-func report(_ name: String, emitted: Double, ad: Double, flops: Double, difference: Double) {
-    print([name, String(format: "%.3f", emitted), String(format: "%.3f", ad),
-           String(format: "%.2f", flops / emitted / 1e6), String(format: "%.1e", difference)].joined(separator: "|"))
+/// The inputs of one program: layer sizes (inputs first), batch, weights, biases, X and labels.
+struct Net {
+    let sizes: [Int]
+    let batch: Int
+    var weights: [[Double]] = []
+    var biases: [[Double]] = []
+    let X: [Double]
+    let labels: [Int]
+
+    init(_ sizes: [Int], batch: Int) {
+        self.sizes = sizes
+        self.batch = batch
+        for layer in 0..<(sizes.count - 1) {
+            weights.append(randoms(sizes[layer + 1] * sizes[layer], scale: 1 / sqrt(Double(sizes[layer]))))
+            biases.append(randoms(sizes[layer + 1], scale: 0.1))
+        }
+        X = randoms(batch * sizes[0], scale: 1)
+        labels = (0..<batch).map { _ in Int(uniform() * 10) % 10 }
+    }
+
+    /// Weights and biases interleaved, then X: the layout of TensorSwiftAD.swift's theta.
+    var theta: [Double] { weights.indices.flatMap { weights[$0] + biases[$0] } + X }
+
+    /// Forward and backward matmul flops: three products of each layer's size.
+    var flops: Double {
+        var macs = 0
+        for layer in 0..<(sizes.count - 1) { macs += sizes[layer] * sizes[layer + 1] }
+        return 6 * Double(batch * macs)
+    }
+}
+
+func full(_ name: String, _ net: Net, _ body: () -> Double) {
+    let ms = milliseconds(body)
+    print(["full", name, String(format: "%.3f", ms), String(format: "%.2f", net.flops / ms / 1e6)].joined(separator: "|"))
     fflush(stdout)
 }
 
-let batch = 64
-let labels = (0..<batch).map { _ in Int(uniform() * 10) % 10 }
-
-do {
-    // cross_entropy(X @ W.T + b, y): W (10, 784), X (64, 784).
-    let (inputs, classes) = (784, 10)
-    let W = randoms(classes * inputs, scale: 1 / sqrt(Double(inputs))), b = randoms(classes, scale: 0.1)
-    let X = randoms(batch * inputs, scale: 1)
-    let theta = W + b + X
-    let r = softmax_ce(W, b, X, labels)
-    let (_, g) = valueWithGradient(at: theta) { adSoftmaxCE($0, labels, batch: batch, inputs: inputs, classes: classes) }
-    let emitted = milliseconds { softmax_ce(W, b, X, labels).dW[0] }
-    let ad = milliseconds { valueWithGradient(at: theta) { adSoftmaxCE($0, labels, batch: batch, inputs: inputs, classes: classes) }.gradient[0] }
-    report("softmax_ce", emitted: emitted, ad: ad, flops: 3 * 2 * Double(batch * inputs * classes),
-           difference: relativeDifference(r.dW + r.db + r.dX, g.base))
+func small(_ name: String, emitted: () -> [Double], ad: () -> (Double, [Double])) {
+    let difference = relativeDifference(emitted(), ad().1)
+    let e = milliseconds { emitted()[0] }
+    let a = milliseconds { ad().1[0] }
+    print(["small", name, String(format: "%.4f", e), String(format: "%.3f", a), String(format: "%.1e", difference)].joined(separator: "|"))
+    fflush(stdout)
 }
 
 do {
-    // cross_entropy(relu(X @ W1.T + b1) @ W2.T + b2, y): 784-500-10.
-    let (inputs, hidden, classes) = (784, 500, 10)
-    let W1 = randoms(hidden * inputs, scale: 1 / sqrt(Double(inputs))), b1 = randoms(hidden, scale: 0.1)
-    let W2 = randoms(classes * hidden, scale: 1 / sqrt(Double(hidden))), b2 = randoms(classes, scale: 0.1)
-    let X = randoms(batch * inputs, scale: 1)
-    let theta = W1 + b1 + W2 + b2 + X
-    let r = mlp(W1, b1, W2, b2, X, labels)
-    let (_, g) = valueWithGradient(at: theta) { adMLP($0, labels, batch: batch, inputs: inputs, hidden: hidden, classes: classes) }
-    let emitted = milliseconds { mlp(W1, b1, W2, b2, X, labels).dW1[0] }
-    let ad = milliseconds { valueWithGradient(at: theta) { adMLP($0, labels, batch: batch, inputs: inputs, hidden: hidden, classes: classes) }.gradient[0] }
-    report("mlp", emitted: emitted, ad: ad, flops: 3 * 2 * Double(batch * (inputs * hidden + hidden * classes)),
-           difference: relativeDifference(r.dW1 + r.db1 + r.dW2 + r.db2 + r.dX, g.base))
+    let n = Net([784, 10], batch: 64)
+    full("softmax_ce", n) { softmax_ce(n.weights[0], n.biases[0], n.X, n.labels).dW[0] }
+    let m = Net([784, 500, 10], batch: 64)
+    full("mlp", m) { mlp(m.weights[0], m.biases[0], m.weights[1], m.biases[1], m.X, m.labels).dW1[0] }
+    let t = Net([784, 256, 128, 64, 10], batch: 64)
+    full("tanh_mlp", t) {
+        tanh_mlp(t.weights[0], t.biases[0], t.weights[1], t.biases[1], t.weights[2], t.biases[2], t.weights[3], t.biases[3],
+                 t.X, t.labels).dW1[0]
+    }
 }
 
 do {
-    // Three tanh layers, 784-256-128-64, and a softmax-CE head of 10.
-    let sizes = [784, 256, 128, 64, 10]
-    var weights: [[Double]] = [], biases: [[Double]] = []
-    for layer in 0..<4 {
-        weights.append(randoms(sizes[layer + 1] * sizes[layer], scale: 1 / sqrt(Double(sizes[layer]))))
-        biases.append(randoms(sizes[layer + 1], scale: 0.1))
-    }
-    let X = randoms(batch * sizes[0], scale: 1)
-    let theta = (0..<4).flatMap { weights[$0] + biases[$0] } + X
-    let r = tanh_mlp(weights[0], biases[0], weights[1], biases[1], weights[2], biases[2], weights[3], biases[3], X, labels)
-    let (_, g) = valueWithGradient(at: theta) { adTanhMLP($0, labels, batch: batch, sizes: sizes) }
-    let emitted = milliseconds {
-        tanh_mlp(weights[0], biases[0], weights[1], biases[1], weights[2], biases[2], weights[3], biases[3], X, labels).dW1[0]
-    }
-    let ad = milliseconds { valueWithGradient(at: theta) { adTanhMLP($0, labels, batch: batch, sizes: sizes) }.gradient[0] }
-    let macs = (0..<4).map { sizes[$0] * sizes[$0 + 1] }.reduce(0, +)
-    report("tanh_mlp", emitted: emitted, ad: ad, flops: 3 * 2 * Double(batch * macs),
-           difference: relativeDifference(r.dW1 + r.db1 + r.dW2 + r.db2 + r.dW3 + r.db3 + r.dW4 + r.db4 + r.dX, g.base))
+    let n = Net([32, 10], batch: 8)
+    let theta = n.theta
+    small("softmax_ce", emitted: {
+        let r = softmax_ce_s(n.weights[0], n.biases[0], n.X, n.labels)
+        return r.dW + r.db + r.dX
+    }, ad: {
+        let (v, g) = valueWithGradient(at: theta) { adSoftmaxCE($0, n.labels, batch: 8, inputs: 32, classes: 10) }
+        return (v, g.base)
+    })
+    let m = Net([32, 16, 10], batch: 8)
+    let thetaM = m.theta
+    small("mlp", emitted: {
+        let r = mlp_s(m.weights[0], m.biases[0], m.weights[1], m.biases[1], m.X, m.labels)
+        return r.dW1 + r.db1 + r.dW2 + r.db2 + r.dX
+    }, ad: {
+        let (v, g) = valueWithGradient(at: thetaM) { adMLP($0, m.labels, batch: 8, inputs: 32, hidden: 16, classes: 10) }
+        return (v, g.base)
+    })
+    let t = Net([32, 16, 16, 16, 10], batch: 8)
+    let thetaT = t.theta
+    small("tanh_mlp", emitted: {
+        let r = tanh_mlp_s(t.weights[0], t.biases[0], t.weights[1], t.biases[1], t.weights[2], t.biases[2], t.weights[3], t.biases[3],
+                           t.X, t.labels)
+        return r.dW1 + r.db1 + r.dW2 + r.db2 + r.dW3 + r.db3 + r.dW4 + r.db4 + r.dX
+    }, ad: {
+        let (v, g) = valueWithGradient(at: thetaT) { adTanhMLP($0, t.labels, batch: 8, sizes: [32, 16, 16, 16, 10]) }
+        return (v, g.base)
+    })
 }

@@ -342,7 +342,7 @@ extension SwiftTensorWriter {
     mutating func entry(_ x: Operand, _ position: [Int], into d: Destination) {
         let parts = zip(position, x.shape).map { i, e -> (index: String?, extent: Extent) in
             if i >= 0 { return (i == 0 ? nil : String(i), e) }
-            return (e.names.isEmpty ? String(e.fixed + i) : "\(e.text) - \(-i)", e)
+            return (e.names.isEmpty ? String(e.fixed + i) : "(\(e.text) - \(-i))", e)
         }
         out.line("\(declaration(d.mode)) \(d.name) = \(x.real(FlatIndex.horner(parts)))")
     }

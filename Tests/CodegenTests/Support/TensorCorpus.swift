@@ -124,6 +124,15 @@ enum TensorCorpus {
         // A two-layer classifier.
         TensorCase(source: "W1: (4, 3); b1: (4,); W2: (2, 4); b2: (2,); X: (N, 3); y: int (N,); H = tanh(X @ W1.T + b1); cross_entropy(H @ W2.T + b2, y)"),
         TensorCase(source: "X: (2, 3); sum(relu(X) + max(X, 0.5) * abs(X)) + sum(sigmoid(X) * softplus(X))"),
+        // Corners: labels only, constants, outputs that ignore an input, negated contributions,
+        // negative indices on a named axis, reshapes and transposes as outputs.
+        TensorCase(source: "y: int (3,); sum(y)"),
+        TensorCase(source: "x: (2,); y: int; sum(x) * 0 + y"),
+        TensorCase(source: "x: (2,); [1, 2]"),
+        TensorCase(source: "X: (2, 3); reshape(X, (3, 2))"),
+        TensorCase(source: "x: (2, 2); x.T"),
+        TensorCase(source: "x: (3,); sum(x * x - sin(x) - x) - sum(-x)"),
+        TensorCase(source: "x: (N,); X: (N, 2); x[-1] * sum(X) + X[-2, 1]", dims: ["N": 4]),
     ]
 
     /// Functions whose domain is limited: their argument is kept in (0, 1).
