@@ -240,19 +240,8 @@ struct NumPyTensorDialect: Dialect {
         }
     }
 
-    /// `[[a, b], [c, d]]` from row-major texts.
+    /// `[[a, b], [c, d]]` from row-major texts (the input language's nesting, `LayoutOp.nested`).
     static func nested(_ items: [String], _ sizes: [Int]) -> String {
-        guard !sizes.isEmpty else { return items.first ?? "0.0" }
-        var level = items
-        for size in sizes.reversed() where size > 0 {
-            var next: [String] = []
-            var i = 0
-            while i < level.count {
-                next.append("[" + level[i..<Swift.min(i + size, level.count)].joined(separator: ", ") + "]")
-                i += size
-            }
-            level = next
-        }
-        return level.first ?? "[]"
+        sizes.isEmpty ? (items.first ?? "0.0") : LayoutOp.nested(items, sizes)
     }
 }

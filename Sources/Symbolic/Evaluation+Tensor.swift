@@ -192,11 +192,8 @@ extension Gradient {
     /// Seeded values for every input, of its declared shape (named dimensions of size `size`),
     /// uniform in [-1.5, 1.5] for reals and 0 for labels: points for fuzzers and checks.
     public func samplePoint(seed: UInt64, size: Int = 2) -> [Tensor] {
-        var state = seed &+ 0x9E3779B97F4A7C15
-        func next() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53) * 3 - 1.5
-        }
+        var random = CheckRandom(seed)
+        func next() -> Double { random.uniform(from: -1.5, to: 1.5) }
         return staged.inputNodes.indices.map { index in
             let shape = graph.shapes[staged.inputNodes[index].int]
             let sizes = shape.dimensions.map { $0.size ?? size }

@@ -91,7 +91,7 @@ public struct GradientCheck {
     /// million points holds one at a time.
     public struct RandomPoints: IteratorProtocol {
         private let check: GradientCheck
-        private var state: UInt64
+        private var random: CheckRandom
         /// Draws allowed in all: 1000 per point wanted, as an expression defined on a thin
         /// slice of the cube needs many draws per point, but not unboundedly many.
         private let maxDraws: Int
@@ -104,7 +104,7 @@ public struct GradientCheck {
 
         public init(_ check: GradientCheck, wanted: Int, seed: UInt64) {
             self.check = check
-            state = seed
+            random = CheckRandom(seed)
             let (product, overflow) = wanted.multipliedReportingOverflow(by: 1000)
             maxDraws = overflow ? Int.max : product
         }
@@ -125,13 +125,7 @@ public struct GradientCheck {
             return nil
         }
 
-        /// SplitMix64, mapped to [-3, 3).
-        private mutating func uniform() -> Double {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return -3 + 6 * Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        /// Uniform in [-3, 3).
+        private mutating func uniform() -> Double { random.uniform(from: -3, to: 3) }
     }
 }

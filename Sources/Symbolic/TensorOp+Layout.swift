@@ -232,7 +232,7 @@ public enum LayoutOp: Hashable, Sendable {
     }
 
     /// `[[a, b], [c, d]]` from row-major texts.
-    static func nested(_ items: [String], _ sizes: [Int]) -> String {
+    public static func nested(_ items: [String], _ sizes: [Int]) -> String {
         guard !sizes.isEmpty else { return items.first ?? "" }
         var level = items
         for size in sizes.reversed() where size > 0 {

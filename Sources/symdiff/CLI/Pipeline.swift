@@ -299,6 +299,17 @@ enum NumberText {
         return "\(value)"
     }
 
+    /// `1446030` as `1,446,030`, for counts a reader compares.
+    static func grouped(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { text += "," }
+            text.append(digit)
+        }
+        return text
+    }
+
     /// A JSON value: a number, or a string for the values JSON cannot hold.
     static func json(_ value: Double) -> String {
         value.isFinite ? format(value) : "\"\(format(value))\""

@@ -61,7 +61,7 @@ enum GradCommand: Subcommand {
             return overflow ? Int.max : sum
         }
         if arguments.flag("--shared") || treeSize > maxTreeCharacters {
-            let size = treeSize >= Int.max / 4 ? "over 10^18" : "about \(grouped(treeSize))"
+            let size = treeSize >= Int.max / 4 ? "over 10^18" : "about \(NumberText.grouped(treeSize))"
             let reason = treeSize > maxTreeCharacters ? "closed forms too large to print as trees (\(size) characters)" : "--shared"
             printShared(forms, names, gradient, format: format, reason: reason, io)
             return
@@ -98,7 +98,7 @@ enum GradCommand: Subcommand {
         case 0: "no shared subexpressions"
         case 1: "1 shared subexpression named \(definitions[0])"
         case 2: "2 shared subexpressions named \(definitions[0]), \(definitions[1])"
-        default: "\(grouped(definitions.count)) shared subexpressions named \(definitions[0]), \(definitions[1]), ..."
+        default: "\(NumberText.grouped(definitions.count)) shared subexpressions named \(definitions[0]), \(definitions[1]), ..."
         }
         let heading = "\(reason): \(named) (like SymPy's cse)"
         // Hundreds of thousands of lines: written in blocks, not a write per line.
@@ -126,16 +126,5 @@ enum GradCommand: Subcommand {
             for (name, text) in zip(names, shared.roots) { line("d\(f)/d\(name) = \(text)") }
         }
         if !block.isEmpty { io.writeOutput(block) }
-    }
-
-    /// `1234567` as `1,234,567`.
-    private static func grouped(_ value: Int) -> String {
-        let digits = Array(String(value))
-        var text = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { text += "," }
-            text.append(digit)
-        }
-        return text
     }
 }

@@ -63,18 +63,7 @@ enum ShapeCommand: Subcommand {
         }
         // A one-operation shape question has operands, not parameters.
         guard !report.parameters.isEmpty, report.lines.count > 1 || report.steps.isEmpty else { return }
-        let each = report.parameters.map { p in "\(p.name) \(p.shape): \(p.count.map(grouped) ?? "unknown until its dimensions are bound")" }
-        io.print("trainable parameters: \(report.parameterCount.map(grouped) ?? "unknown") (\(each.joined(separator: "; ")))")
-    }
-
-    /// `1446030` as `1,446,030`.
-    static func grouped(_ value: Int) -> String {
-        let digits = Array(String(value))
-        var text = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { text += "," }
-            text.append(digit)
-        }
-        return text
+        let each = report.parameters.map { p in "\(p.name) \(p.shape): \(p.count.map(NumberText.grouped) ?? "unknown until its dimensions are bound")" }
+        io.print("trainable parameters: \(report.parameterCount.map(NumberText.grouped) ?? "unknown") (\(each.joined(separator: "; ")))")
     }
 }
