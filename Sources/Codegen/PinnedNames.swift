@@ -83,6 +83,9 @@ enum PinnedNames {
         var result: [(NodeID, Node, Double)] = []
         for id in graph.reachable(from: nodes) where constants.contains(id) {
             let node = graph[id]
+            // A constant array (a literal, or an op on one) has no single Double value: the
+            // scalar evaluator would read it as a scalar. Only scalar constants are pinned.
+            guard graph.isScalar[id.int], node.children.allSatisfy({ graph.isScalar[$0.int] }) else { continue }
             let value = node.op.evaluate(node.children.map { values[$0] ?? .nan })
             values[id] = value
             result.append((id, node, value))

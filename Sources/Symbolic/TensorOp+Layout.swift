@@ -105,11 +105,14 @@ public enum LayoutOp: Hashable, Sendable {
             return Tensor(scalar: value)
         case .take:
             let x = args[0]
+            // The shape rule guarantees a rank; the scalar evaluator (`Op.evaluate`) does not.
+            guard x.rank > 0 else { throw .shape(.axisOutOfBounds(axis: 0, rank: 0)) }
             let i = try LayoutOp.label(args[1], classes: x.sizes[0], row: nil)
             let rest = Array(x.sizes.dropFirst()), width = rest.reduce(1, *)
             return Tensor(unchecked: rest, Array(x.scalars[(i * width)..<((i + 1) * width)]))
         case .takeRows:
             let z = args[0], labels = try args[1].labels()
+            guard z.rank == 2 else { throw .shape(.axisOutOfBounds(axis: 1, rank: z.rank)) }
             let (n, k) = (z.sizes[0], z.sizes[1])
             guard labels.count == n else { throw .labelCount(labels: labels.count, rows: n) }
             var out = [Double](repeating: 0, count: n)

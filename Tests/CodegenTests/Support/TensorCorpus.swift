@@ -133,6 +133,9 @@ enum TensorCorpus {
         TensorCase(source: "x: (2, 2); x.T"),
         TensorCase(source: "x: (3,); sum(x * x - sin(x) - x) - sum(-x)"),
         TensorCase(source: "x: (N,); X: (N, 2); x[-1] * sum(X) + X[-2, 1]", dims: ["N": 4]),
+        // A row of a constant matrix under element-wise functions: the Swift writer once read
+        // the constant as a scalar and trapped (found by the random tensor programs).
+        TensorCase(source: "s: (2,); sum(s * [[1, 2], [3, 4]][1]) + sum(sigmoid(s * [[1, 2], [3, 4]][-1])) + sum(s / exp([[1, 2], [3, 4]][0]))"),
     ]
 
     /// Functions whose domain is limited: their argument is kept in (0, 1).
