@@ -21,4 +21,16 @@ import Testing
         #expect(run.status == 2)
         #expect(run.stderr.contains("'func' cannot name a generated Swift function"))
     }
+
+    /// `--closed-form` is for scalar programs: on arrays the staged function comes out, and the
+    /// user is told so instead of the flag being ignored in silence.
+    @Test(arguments: ["numpy", "swift"]) func closedFormOnATensorProgramSaysItEmitsTheStagedPasses(language: String) {
+        let source = "W: (2, 2); x: (2,); sum((W @ x)^2)"
+        let closed = runSymdiff(["emit", source, "--lang", language, "--closed-form"])
+        let staged = runSymdiff(["emit", source, "--lang", language])
+        #expect(closed.status == 0)
+        #expect(closed.stdout == staged.stdout)
+        #expect(closed.stderr == "note: --closed-form applies to scalar programs; a program with arrays is emitted as its staged "
+                + "forward and backward passes (its closed forms: symdiff grad)\n")
+    }
 }

@@ -9,6 +9,12 @@ extension EmitCommand {
         }
         let options = EmitOptions(language: language, functionName: arguments.value("--name") ?? "f",
                                   closedForm: arguments.flag("--closed-form"))
+        if options.closedForm && gradient.isTensorProgram {
+            // The tensor emitters write the staged program, whose lines are the worksheet's
+            // steps; the simplified formulas are `grad`'s. Say so rather than ignore the flag.
+            io.printError("note: --closed-form applies to scalar programs; a program with arrays is emitted as its staged "
+                          + "forward and backward passes (its closed forms: symdiff grad)")
+        }
         let code: EmittedCode
         do {
             code = try emit(gradient, source: input.text, options: options)
