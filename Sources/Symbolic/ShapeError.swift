@@ -109,15 +109,13 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(op) is defined for \(expected)"
         case .mismatch(_, _, _, let reason):
             return reason
-        case .windowSize(_, let size, let window, let pad, let stride):
+        case .windowSize(_, let size, let window, let pad, _):
             let span = size - window + 2 * pad
             var text = "the output size is (W - F + 2P)/S + 1 for input size W, window F, padding P and stride S; "
                 + "a configuration where it is not a whole number is invalid (symdiff does not drop the last cells)"
             if span > 0 {
                 let fits = (1...Swift.min(span, 64)).filter { span % $0 == 0 }.map(String.init)
                 if !fits.isEmpty { text += "; with this padding, stride " + (fits.count == 1 ? fits[0] : fits.dropLast().joined(separator: ", ") + " or " + (fits.last ?? "")) + " fits" }
-            } else if span == 0 {
-                _ = stride
             }
             return text
         case .poolPadding:

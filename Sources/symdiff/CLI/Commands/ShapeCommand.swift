@@ -2,10 +2,15 @@ import Symbolic
 
 /// `symdiff shape`: the worksheet's shape questions, answered with NumPy's rules.
 enum ShapeCommand: Subcommand {
-    static let spec = CommandSpec(
+    static let spec: CommandSpec = {
+        var spec = CommandSpec(
         name: "shape",
         abstract: "Answer shape questions: result shapes, NumPy's rules step by step, parameters.",
-        usage: "symdiff shape EXPR [--dim LIST] [--format text|json]",
+        usage: """
+            symdiff shape EXPR [--dim LIST] [--format text|json]
+                   symdiff shape --conv SIZE --filter F --filters K [--stride S] [--pad P]
+                   symdiff shape --pool SIZE --filter F [--stride S] [--pad P]
+            """,
         discussion: """
             Declare the inputs' shapes (a: (4, 2); b: (2, 4, 1)) and write an expression: shape
             prints its result shape and, for an element-wise operator or @ between two arrays,
@@ -14,20 +19,48 @@ enum ShapeCommand: Subcommand {
             statement's shape and the number of trainable parameters (the elements of the real
             inputs; labels declared int are not parameters). An impossible shape exits 1 with
             NumPy's reason, explained. --dim N=64 binds a named dimension. json gives
-            {"shape": [...], "statements": [...], "parameters": N}.
+            {"shape": [...], "statements": [...], "parameters": N}. A program whose real inputs
+            include a batch (an input with a named dimension, like x: (B, 1, 28, 28)) is a net:
+            shape prints a table of its layers with each one's parameters (the inputs first used
+            there) and the total, the batch being data, not parameters.
+
+            Without an expression it answers a layer question: --conv SIZE with --filter F
+            (F x F filters), --filters K, --stride S (default 1) and --pad P (default 0) prints the
+            output size with its arithmetic (W - F + 2P)/S + 1 and the parameters K (F^2 C + 1),
+            with and without biases; --pool SIZE (max-pool) or --avgpool SIZE with --filter F
+            (the window; the stride defaults to it) prints the pooled size and 0 parameters. SIZE
+            is H x W x C as the worksheets write it (32x32x3) or N x C x H x W (64x1x28x28). An
+            output size that is not a whole number exits 1 with the arithmetic.
             """,
         examples: [
             "symdiff shape 'a: (4, 2); b: (2, 4, 1); a + b'",
             "symdiff shape 'a: (3, 5, 4); b: (5, 4, 8); a @ b'",
             "symdiff shape 'x: (4,); W1: (6, 4); W2: (4, 6); h = relu(W1 @ x); sum((W2 @ h + x)^2)'",
+            "symdiff shape --conv 227x227x3 --filter 11 --filters 96 --stride 4",
+            "symdiff shape --pool 55x55x96 --filter 3 --stride 2",
         ],
         options: [
             OptionSpec("--dim", value: "LIST", help: "Sizes of named dimensions, e.g. N=64,B=2."),
             OptionSpec("--format", value: "FORMAT", choices: ["text", "json"], help: "Output format: text (default) or json."),
-        ]
-    )
+            OptionSpec("--conv", value: "SIZE", help: "A convolution layer's input, HxWxC (32x32x3) or NxCxHxW (no expression)."),
+            OptionSpec("--pool", value: "SIZE", help: "A max-pool layer's input, HxWxC or NxCxHxW (no expression)."),
+            OptionSpec("--avgpool", value: "SIZE", help: "An average-pool layer's input, HxWxC or NxCxHxW (no expression)."),
+            OptionSpec("--filter", value: "F", help: "Filter (or pooling window) size F, for F x F."),
+            OptionSpec("--filters", value: "K", help: "Number of filters of a --conv layer."),
+            OptionSpec("--stride", value: "S", help: "Stride (default 1 for --conv, F for pooling)."),
+            OptionSpec("--pad", value: "P", help: "Zero padding on each side (default 0)."),
+        ],
+        exclusiveGroups: [["--conv", "--pool", "--avgpool"]]
+        )
+        spec.replacingExpression = ShapeCommand.layerOptions
+        return spec
+    }()
 
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
+        if layerOptions.contains(where: { arguments.value($0) != nil }) { return try runLayer(arguments, input, io) }
+        for option in ["--filter", "--filters", "--stride", "--pad"] where arguments.value(option) != nil {
+            throw CLIError.usage("'\(option)' describes a layer: give it with --conv SIZE or --pool SIZE")
+        }
         let program = try Pipeline.parse(input, io)
         let dimensions = try TensorPoint.read(arguments, io).dimensions
         let report: ShapeReport
