@@ -74,15 +74,19 @@ enum ShapeCommand: Subcommand {
                 "[" + shape.dimensions.map { $0.size.map(String.init) ?? jsonString($0.description) }.joined(separator: ", ") + "]"
             }
             var text = "{\"shape\": \(list(report.result))"
-            if report.lines.count > 1 {
-                text += ", \"statements\": [" + report.lines.map { line in
-                    "{\"name\": \(line.name.map(jsonString) ?? "null"), \"shape\": \(list(line.shape))}"
+            let isNet = !report.layers.isEmpty
+            if report.lines.count > 1 || isNet {
+                text += ", \"statements\": [" + report.lines.enumerated().map { index, line in
+                    let owned = isNet ? ", \"parameters\": " + layerCount(report.layers[index]).map(String.init).orNull : ""
+                    return "{\"name\": \(line.name.map(jsonString) ?? "null"), \"shape\": \(list(line.shape))\(owned)}"
                 }.joined(separator: ", ") + "]"
             }
-            text += ", \"parameters\": \(report.parameterCount.map(String.init) ?? "null")}"
+            let total = isNet ? report.netParameterCount : report.parameterCount
+            text += ", \"parameters\": \(total.map(String.init) ?? "null")}"
             io.print(text)
             return
         }
+        if !report.layers.isEmpty { return printNet(report, io) }
         if report.lines.count == 1, !report.steps.isEmpty {
             io.print("\(report.lines[0].text): \(report.result)")
             for step in report.steps { io.print("  " + step) }
@@ -99,4 +103,30 @@ enum ShapeCommand: Subcommand {
         let each = report.parameters.map { p in "\(p.name) \(p.shape): \(p.count.map(NumberText.grouped) ?? "unknown until its dimensions are bound")" }
         io.print("trainable parameters: \(report.parameterCount.map(NumberText.grouped) ?? "unknown") (\(each.joined(separator: "; ")))")
     }
+
+    /// A net's layers: each statement's shape and the parameters it introduces, the total, and
+    /// the data inputs (a named batch dimension) left out of it.
+    private static func printNet(_ report: ShapeReport, _ io: IO) {
+        var rows = [["layer", "shape", "parameters"]]
+        for (line, owned) in zip(report.lines, report.layers) {
+            var cell = layerCount(owned).map(NumberText.grouped) ?? "unknown"
+            if !owned.isEmpty {
+                cell += " (" + owned.map { "\($0.name) \($0.count.map(NumberText.grouped) ?? "unknown")" }.joined(separator: ", ") + ")"
+            }
+            rows.append([(line.name.map { "\($0) = " } ?? "") + line.text, line.shape.description, cell])
+        }
+        rows.append(["total", "", report.netParameterCount.map(NumberText.grouped) ?? "unknown until the dimensions are bound (--dim)"])
+        for line in alignedTable(rows, indent: "") { io.print(line) }
+        io.print("data, not parameters: " + report.dataInputs.map { "\($0.name) \($0.shape)" }.joined(separator: ", "))
+    }
+
+    /// The parameters one layer introduces, nil when a size is unknown.
+    private static func layerCount(_ owned: [(name: String, count: Int?)]) -> Int? {
+        owned.reduce(Optional(0)) { total, p in total.flatMap { t in p.count.map { t + $0 } } }
+    }
+}
+
+private extension Optional where Wrapped == String {
+    /// The JSON text of an optional value: the value, or null.
+    var orNull: String { self ?? "null" }
 }
