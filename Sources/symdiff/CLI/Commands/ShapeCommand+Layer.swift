@@ -54,7 +54,7 @@ extension ShapeCommand {
         if let arithmetic = answer.parameterArithmetic {
             let weights = NumberText.grouped(answer.weights)
             io.print("parameters: \(arithmetic) = \(NumberText.grouped(answer.weights + answer.biases)) "
-                     + "(\(weights) weights and \(NumberText.grouped(answer.biases)) biases; \(weights) without biases)")
+                     + "(\(weights) weights and \(NumberText.grouped(answer.biases)) bias\(answer.biases == 1 ? "" : "es"); \(weights) without biases)")
         } else {
             io.print("parameters: 0 (pooling has no weights)")
         }
