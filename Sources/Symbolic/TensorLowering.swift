@@ -379,7 +379,9 @@ struct TensorLowering {
         case .maxpool1dPick, .maxpool2dPick:
             op = .maxPoolPick(try pooling(.max))
             operands = [args[0], args[1]]
-        default:
+        case .sum, .mean, .max, .min, .norm, .dot, .outer, .softmax, .logSoftmax, .logsumexp, .crossEntropy, .onehot,
+             .reshape, .flatten, .transpose, .arange, .broadcastTo, .sumTo, .firstArgmaxMask, .firstArgminMask:
+            // `call` sends only the convolution family here.
             throw SymbolicError.programHasErrors
         }
         for (argument, node) in zip(arguments, operands) where holdsLabels(node) {
