@@ -73,6 +73,9 @@ import Testing
                 == "maxpool2d: padding 2 is more than half the window 2")
         #expect(error(.pool(Pooling(kind: .max, spatialAxes: 2, kernel: 2)), [[5, 5]])
                 == "maxpool2d: (5 - 2 + 2*0)/2 + 1 = 2.5 is not an integer")
+        // A quotient without a finite decimal is a fraction, never a rounded decimal.
+        #expect(error(.pool(Pooling(kind: .max, spatialAxes: 1, kernel: 3, stride: 3, pad: 1)), [[8]])
+                == "maxpool1d: (8 - 3 + 2*1)/3 + 1 = 10/3 is not an integer")
         #expect(error(.conv(Convolution(spatialAxes: 2)), [TensorShape([.fixed(1), .fixed(1), .named("H"), .fixed(4)]), [1, 1, 2, 2]])
                 .hasPrefix("conv2d expects fixed sizes on the spatial axes"))
     }
