@@ -111,6 +111,8 @@ import Testing
             # backward pass (d<name> is the vector-Jacobian product with dout, the upstream gradient of shape (2,))
             dx = conv1d_input_grad(dout, w)   # (4,)
             dw = conv1d_filter_grad(x, dout)  # (3,)
+            # conv1d_input_grad(g, w) = conv1d(g, w flipped, pad=2): the full correlation of the upstream with the flipped filter
+            # conv1d_filter_grad(x, g) = conv1d(x, g): the correlation of the input with the upstream
 
             """)
         // The input gradient is the full correlation of the upstream, padded by F - 1 = 2, with
@@ -218,6 +220,10 @@ import Testing
             dx = conv2d_input_grad(dc, Wc)         # (B, 1, 28, 28)
             dWc = conv2d_filter_grad(x, dc)        # (20, 1, 5, 5)
             dbc = conv2d_bias_grad(dc)             # (20,)
+            # maxpool2d_grad(x, g, 2) = each window's upstream sent to the window's first maximum of x (row-major), 0 elsewhere
+            # conv2d_input_grad(g, w) = conv2d(g, w flipped and its axes 0 and 1 swapped, pad=4): the full correlation of the upstream with the flipped filter
+            # conv2d_filter_grad(x, g) = conv2d(x, g): the correlation of the input with the upstream, for each filter and channel, summed over the batch
+            # conv2d_bias_grad(g) = the upstream summed over every axis but axis 1 (one sum per filter)
 
             """))
     }
