@@ -138,6 +138,14 @@ import Testing
             """)
     }
 
+    /// A conv costs a multiply and an add per filter tap of each output (2 * 8 * 9 here); its
+    /// backward pass two such products (input and filter gradients).
+    @Test func statsCountConvolutionFlops() {
+        let run = runSymdiff(["stats", "x: (1, 1, 4, 4); w: (2, 1, 3, 3); sum(conv2d(x, w))"])
+        #expect(run.stdout.contains("forward flops                                           152\n"))
+        #expect(run.stdout.contains("backward flops (staged)                                 288\n"))
+    }
+
     // MARK: - Sizes and parameters
 
     @Test(arguments: [
