@@ -31,6 +31,11 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongRank(operation: String, expected: String, got: TensorShape)
     /// Two shapes that must be equal are not (labels for a batch of logits, say).
     case mismatch(operation: String, TensorShape, TensorShape, reason: String)
+    /// A convolution or pooling whose output size `(size - window + 2*pad)/stride + 1` is not a
+    /// whole number of at least 1 on some spatial axis.
+    case windowSize(operation: String, size: Int, window: Int, pad: Int, stride: Int)
+    /// A pooling padded by more than half its window (some window would hold no real cell).
+    case poolPadding(operation: String, kernel: Int, pad: Int)
 
     public var description: String {
         switch self {
@@ -61,7 +66,27 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(op) expects \(expected), got shape \(got.compactDescription)"
         case .mismatch(let op, let a, let b, _):
             return "\(op): shapes \(a.compactDescription) and \(b.compactDescription) do not match"
+        case .windowSize(let op, let size, let window, let pad, let stride):
+            let span = size - window + 2 * pad
+            if span < 0 {
+                return "\(op): the window (\(window)) is larger than the padded input (\(size) + 2*\(pad) = \(size + 2 * pad))"
+            }
+            return "\(op): (\(size) - \(window) + 2*\(pad))/\(stride) + 1 = \(ShapeError.quotientText(span + stride, stride)) is not an integer"
+        case .poolPadding(let op, let kernel, let pad):
+            return "\(op): padding \(pad) is more than half the window \(kernel)"
         }
+    }
+
+    /// `n/d` as a decimal when it has one (14.5), else as a reduced fraction (10/3).
+    static func quotientText(_ n: Int, _ d: Int) -> String {
+        guard d > 0 else { return "\(n)/\(d)" }
+        var (a, b) = (Swift.abs(n), d)
+        while b != 0 { (a, b) = (b, a % b) }
+        let (numerator, denominator) = (n / Swift.max(a, 1), d / Swift.max(a, 1))
+        var rest = denominator
+        while rest % 2 == 0 { rest /= 2 }
+        while rest % 5 == 0 { rest /= 5 }
+        return rest == 1 ? Tensor.formatElement(Double(numerator) / Double(denominator)) : "\(numerator)/\(denominator)"
     }
 
     /// The reason in plain words, one or two sentences.
@@ -95,6 +120,17 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(op) is defined for \(expected)"
         case .mismatch(_, _, _, let reason):
             return reason
+        case .windowSize(_, let size, let window, let pad, _):
+            let span = size - window + 2 * pad
+            var text = "the output size is (W - F + 2P)/S + 1 for input size W, window F, padding P and stride S; "
+                + "a configuration where it is not a whole number is invalid (symdiff does not drop the last cells)"
+            if span > 0 {
+                let fits = (1...Swift.min(span, 64)).filter { span % $0 == 0 }.map(String.init)
+                if !fits.isEmpty { text += "; with this padding, stride " + (fits.count == 1 ? fits[0] : fits.dropLast().joined(separator: ", ") + " or " + (fits.last ?? "")) + " fits" }
+            }
+            return text
+        case .poolPadding:
+            return "every window must hold at least one real cell: the padding may be at most half the window size (PyTorch's rule)"
         }
     }
 }
