@@ -145,8 +145,9 @@ public struct LaTeXDialect: Dialect {
             case .crossEntropy: return applied("\\operatorname{CE}", a(0) + ", " + a(1))
             case .onehot(let k): return Printed("\\mathbf{e}_{\(a(0))}^{(\(k))}", Printed.Level.atom)
             }
-        case .layout:
-            // Layout ops read the same in both: `broadcast_to(x, (2, 3))`, `z[y]`.
+        case .layout, .convolution:
+            // Layout and convolution ops read the same in both: `broadcast_to(x, (2, 3))`, `z[y]`,
+            // `conv2d(x, w, stride=2)`.
             return op.printed(args, shapes: shapes)
         }
     }

@@ -104,6 +104,8 @@ struct NumPyTensorDialect: Dialect {
         case .linear(let l): return linear(l, args, shapes: shapes)
         case .layout(let l): return layout(l, args, shapes: shapes)
         case .softmax(let s): return softmax(s, args, shapes: shapes)
+        // Refused before emission (`CodegenError.unsupportedOp`) until issue 14's emitter lands.
+        case .convolution: return Printed("None", Printed.Level.atom)
         }
     }
 

@@ -158,6 +158,9 @@ extension Parser.Session {
         case ("axis", _): return "'axis' must be an integer or a tuple of integers, got \(value.text)"
         case ("keepdims", _): return "'keepdims' must be true or false, got \(value.text)"
         case ("axes", _): return "'axes' must be a tuple of integers, got \(value.text)"
+        case ("stride", .integer(let n)): return n >= 1 ? nil : "'stride' must be a positive integer, got \(n)"
+        case ("pad", .integer(let n)): return n >= 0 ? nil : "'pad' must be 0 or a positive integer, got \(n)"
+        case ("stride", _), ("pad", _): return "'\(name)' must be an integer, got \(value.text)"
         default: return nil
         }
     }

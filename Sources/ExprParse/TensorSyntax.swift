@@ -103,6 +103,35 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
     /// a max sends its gradient (and `first_argmin_mask` for a min).
     case firstArgmaxMask = "first_argmax_mask"
     case firstArgminMask = "first_argmin_mask"
+    /// Convolution (cross-correlation) and pooling, grammar.md section "Convolution and
+    /// pooling": `conv2d(x, w, b, stride=2, pad=1)`, `maxpool2d(x, 2, stride=2)`.
+    case conv1d, conv2d, maxpool1d, maxpool2d, avgpool1d, avgpool2d
+    /// The backward ops of convolution and pooling, as gradients print them:
+    /// `conv2d_input_grad(dy, w)`, `conv2d_filter_grad(x, dy)`, `conv2d_bias_grad(dy)`,
+    /// `maxpool2d_grad(x, dy, 2)`, `avgpool2d_grad(dy, 2)`.
+    case conv1dInputGrad = "conv1d_input_grad"
+    case conv2dInputGrad = "conv2d_input_grad"
+    case conv1dFilterGrad = "conv1d_filter_grad"
+    case conv2dFilterGrad = "conv2d_filter_grad"
+    case conv1dBiasGrad = "conv1d_bias_grad"
+    case conv2dBiasGrad = "conv2d_bias_grad"
+    case maxpool1dGrad = "maxpool1d_grad"
+    case maxpool2dGrad = "maxpool2d_grad"
+    case avgpool1dGrad = "avgpool1d_grad"
+    case avgpool2dGrad = "avgpool2d_grad"
+
+    /// Whether this is a convolution or pooling function or one of their backward ops.
+    public var isConvolution: Bool {
+        switch self {
+        case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
+             .conv1dFilterGrad, .conv2dFilterGrad, .conv1dBiasGrad, .conv2dBiasGrad, .maxpool1dGrad, .maxpool2dGrad,
+             .avgpool1dGrad, .avgpool2dGrad:
+            return true
+        case .sum, .mean, .max, .min, .norm, .dot, .outer, .softmax, .logSoftmax, .logsumexp, .crossEntropy, .onehot,
+             .reshape, .flatten, .transpose, .arange, .broadcastTo, .sumTo, .firstArgmaxMask, .firstArgminMask:
+            return false
+        }
+    }
 
     /// Whether the second argument is a shape tuple (`(B, -1)`).
     public var takesShape: Bool {
@@ -110,6 +139,10 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
         case .reshape, .broadcastTo, .sumTo: return true
         case .sum, .mean, .max, .min, .norm, .dot, .outer, .softmax, .logSoftmax, .logsumexp, .crossEntropy, .onehot,
              .flatten, .transpose, .arange, .firstArgmaxMask, .firstArgminMask:
+            return false
+        case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
+             .conv1dFilterGrad, .conv2dFilterGrad, .conv1dBiasGrad, .conv2dBiasGrad, .maxpool1dGrad, .maxpool2dGrad,
+             .avgpool1dGrad, .avgpool2dGrad:
             return false
         }
     }
@@ -124,6 +157,12 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
              .firstArgmaxMask, .firstArgminMask:
             return 1...1
         case .dot, .outer, .crossEntropy, .onehot, .reshape, .broadcastTo, .sumTo: return 2...2
+        // conv2d(x, w) or conv2d(x, w, b); maxpool2d(x, 2); maxpool2d_grad(x, dy, 2).
+        case .conv1d, .conv2d: return 2...3
+        case .conv1dInputGrad, .conv2dInputGrad, .conv1dFilterGrad, .conv2dFilterGrad: return 2...2
+        case .conv1dBiasGrad, .conv2dBiasGrad: return 1...1
+        case .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .avgpool1dGrad, .avgpool2dGrad: return 2...2
+        case .maxpool1dGrad, .maxpool2dGrad: return 3...3
         }
     }
 
@@ -134,6 +173,10 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
         case .softmax, .logSoftmax, .firstArgmaxMask, .firstArgminMask: return ["axis"]
         case .transpose: return ["axes"]
         case .norm, .dot, .outer, .crossEntropy, .onehot, .reshape, .flatten, .arange, .broadcastTo, .sumTo: return []
+        case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
+             .conv1dFilterGrad, .conv2dFilterGrad, .maxpool1dGrad, .maxpool2dGrad, .avgpool1dGrad, .avgpool2dGrad:
+            return ["stride", "pad"]
+        case .conv1dBiasGrad, .conv2dBiasGrad: return []
         }
     }
 

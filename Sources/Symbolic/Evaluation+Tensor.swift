@@ -286,6 +286,9 @@ extension Gradient {
                 case .sum, .mean, .count, .firstExtreme:
                     continue
                 }
+            case .tensor(.convolution(.pool(let p))) where p.kind == .max:
+                guard let x = args[0], let out = values[eq.node.int], Tensor.maxPoolHasTie(x, p, output: out.sizes) else { continue }
+                found.append(Kink(equation: eq.name, convention: "\(p.name) tie: the gradient goes to the first maximal element of the window (row-major)"))
             default:
                 continue
             }

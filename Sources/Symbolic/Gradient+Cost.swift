@@ -278,6 +278,22 @@ extension Graph {
                     return 4 * operandElements(0) + 2 * rows
                 case .onehot: return FlopCount(0)
                 }
+            case .convolution(let c):
+                // A multiply and an add per product of a window with its filter (padding included).
+                func window(_ filter: TensorShape, _ axes: Int) -> FlopCount {
+                    FlopCount(elementsOf: TensorShape(Array(filter.dimensions.suffix(filter.rank == axes ? axes : axes + 1))), bindings)
+                }
+                switch c {
+                case .conv(let p):
+                    let bias = node.children.count == 3 ? elements : FlopCount(0)
+                    return 2 * (elements * window(operand(1), p.spatialAxes)) + bias
+                case .inputGrad(let p): return 2 * (operandElements(0) * window(operand(1), p.spatialAxes))
+                case .filterGrad(let p): return 2 * (operandElements(1) * window(shapes[id.int], p.spatialAxes))
+                case .biasGrad: return operandElements(0)
+                case .pool(let p): return elements * FlopCount(p.spatialAxes == 1 ? p.kernel : p.kernel * p.kernel)
+                case .maxPoolGrad(let p), .avgPoolGrad(let p):
+                    return operandElements(node.children.count - 1) * FlopCount(p.spatialAxes == 1 ? p.kernel : p.kernel * p.kernel)
+                }
             }
         }
     }

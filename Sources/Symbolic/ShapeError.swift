@@ -31,6 +31,11 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongRank(operation: String, expected: String, got: TensorShape)
     /// Two shapes that must be equal are not (labels for a batch of logits, say).
     case mismatch(operation: String, TensorShape, TensorShape, reason: String)
+    /// A convolution or pooling whose output size `(size - window + 2*pad)/stride + 1` is not a
+    /// whole number of at least 1 on some spatial axis.
+    case windowSize(operation: String, size: Int, window: Int, pad: Int, stride: Int)
+    /// A pooling padded by more than half its window (some window would hold no real cell).
+    case poolPadding(operation: String, kernel: Int, pad: Int)
 
     public var description: String {
         switch self {
@@ -61,6 +66,15 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(op) expects \(expected), got shape \(got.compactDescription)"
         case .mismatch(let op, let a, let b, _):
             return "\(op): shapes \(a.compactDescription) and \(b.compactDescription) do not match"
+        case .windowSize(let op, let size, let window, let pad, let stride):
+            let span = size - window + 2 * pad
+            if span < 0 {
+                return "\(op): the window (\(window)) is larger than the padded input (\(size) + 2*\(pad) = \(size + 2 * pad))"
+            }
+            let value = Double(span) / Double(Swift.max(stride, 1)) + 1
+            return "\(op): (\(size) - \(window) + 2*\(pad))/\(stride) + 1 = \(Tensor.formatElement(value)) is not an integer"
+        case .poolPadding(let op, let kernel, let pad):
+            return "\(op): padding \(pad) is more than half the window \(kernel)"
         }
     }
 
@@ -95,6 +109,19 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(op) is defined for \(expected)"
         case .mismatch(_, _, _, let reason):
             return reason
+        case .windowSize(_, let size, let window, let pad, let stride):
+            let span = size - window + 2 * pad
+            var text = "the output size is (W - F + 2P)/S + 1 for input size W, window F, padding P and stride S; "
+                + "a configuration where it is not a whole number is invalid (symdiff does not drop the last cells)"
+            if span > 0 {
+                let fits = (1...Swift.min(span, 64)).filter { span % $0 == 0 }.map(String.init)
+                if !fits.isEmpty { text += "; with this padding, stride " + (fits.count == 1 ? fits[0] : fits.dropLast().joined(separator: ", ") + " or " + (fits.last ?? "")) + " fits" }
+            } else if span == 0 {
+                _ = stride
+            }
+            return text
+        case .poolPadding:
+            return "every window must hold at least one real cell: the padding may be at most half the window size (PyTorch's rule)"
         }
     }
 }

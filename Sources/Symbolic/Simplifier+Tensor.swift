@@ -51,6 +51,8 @@ extension Simplifier {
             case .broadcast, .pack: return false
             }
         case .softmax: return false
+        // Linear too, but a conv net's gradient reads best as the layers wrote it.
+        case .convolution: return false
         }
     }
 

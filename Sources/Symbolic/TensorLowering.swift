@@ -251,6 +251,8 @@ struct TensorLowering {
         var axis: Int?
         var keepdims = false
         var axes: [Int]?
+        var stride: Int?
+        var pad = 0
         for keyword in keywords {
             switch (keyword.name, keyword.value) {
             case ("axis", .integer(let a)):
@@ -259,6 +261,8 @@ struct TensorLowering {
                 throw error("keyword-value", "reduce over one axis at a time: axis takes one integer", at: keyword.range)
             case ("keepdims", .boolean(let b)): keepdims = b
             case ("axes", .integers(let list)): axes = list
+            case ("stride", .integer(let n)) where n >= 1: stride = n
+            case ("pad", .integer(let n)) where n >= 0: pad = n
             default:
                 throw error("keyword-value", "\(keyword.name)=\(keyword.value.text) is not a valid value for '\(keyword.name)'", at: keyword.range)
             }
@@ -331,6 +335,61 @@ struct TensorLowering {
             return try tensor(.linear(.permute(Array((0..<shape.rank).reversed()))), args, at: range)
         case .arange:
             throw error("misplaced-arange", "arange(N) is only allowed as the first index of Z[arange(N), y]", at: range)
+        case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
+             .conv1dFilterGrad, .conv2dFilterGrad, .conv1dBiasGrad, .conv2dBiasGrad, .maxpool1dGrad, .maxpool2dGrad,
+             .avgpool1dGrad, .avgpool2dGrad:
+            return try convolution(function, arguments, args, stride: stride, pad: pad, at: range)
         }
+    }
+
+    /// A convolution, a pooling or one of their backward ops. An invalid configuration is an
+    /// error at the call that shows the output-size arithmetic.
+    private func convolution(_ function: TensorFunction, _ arguments: [ASTNodeID], _ args: [NodeID],
+                             stride: Int?, pad: Int, at range: SourceRange) throws -> NodeID {
+        let axes = function.name.contains("1d") ? 1 : 2
+        let conv = Convolution(spatialAxes: axes, stride: stride ?? 1, pad: pad)
+        /// The window size of a pooling: a positive integer literal after the arrays.
+        func pooling(_ kind: PoolKind) throws -> Pooling {
+            let position = arguments.count - 1
+            guard let k = integerLiteral(arguments[position]), k >= 1 else {
+                throw error("pool-kernel", "the window size of \(function.name) must be a positive integer, like \(function.name)(x, 2)",
+                            at: program[arguments[position]].range)
+            }
+            return Pooling(kind: kind, spatialAxes: axes, kernel: k, stride: stride, pad: pad)
+        }
+        let op: ConvolutionOp
+        var operands = args
+        switch function {
+        case .conv1d, .conv2d: op = .conv(conv)
+        case .conv1dInputGrad, .conv2dInputGrad: op = .inputGrad(conv)
+        case .conv1dFilterGrad, .conv2dFilterGrad: op = .filterGrad(conv)
+        case .conv1dBiasGrad, .conv2dBiasGrad: op = .biasGrad(conv)
+        case .maxpool1d, .maxpool2d:
+            op = .pool(try pooling(.max))
+            operands = [args[0]]
+        case .avgpool1d, .avgpool2d:
+            op = .pool(try pooling(.average))
+            operands = [args[0]]
+        case .maxpool1dGrad, .maxpool2dGrad:
+            op = .maxPoolGrad(try pooling(.max))
+            operands = [args[0], args[1]]
+        case .avgpool1dGrad, .avgpool2dGrad:
+            op = .avgPoolGrad(try pooling(.average))
+            operands = [args[0]]
+        default:
+            throw SymbolicError.programHasErrors
+        }
+        for (argument, node) in zip(arguments, operands) where holdsLabels(node) {
+            throw error("label-as-real", "'\(program.printed(argument))' holds integer labels, but \(function.name) needs real values", at: program[argument].range)
+        }
+        do { _ = try graph.shape(of: .tensor(.convolution(op)), Children(operands)) } catch {
+            switch error {
+            case .windowSize, .poolPadding:
+                throw self.error("window-size", error.description, at: range, notes: ["note: " + error.explanation])
+            default:
+                throw shapeError(error, at: range)
+            }
+        }
+        return graph.intern(.tensor(.convolution(op)), Children(operands))
     }
 }
