@@ -17,7 +17,7 @@ import Symbolic
 /// - Throws: `CodegenError.invalidFunctionName` when `options.functionName` cannot name a
 ///   function in the language.
 public func emit(_ gradient: Gradient, source: String, options: EmitOptions) throws -> EmittedCode {
-    if gradient.isTensorProgram, let name = unsupportedOp(gradient) { throw CodegenError.unsupportedOp(name, options.language) }
+    if gradient.isTensorProgram, options.language == .swift, let name = unsupportedOp(gradient) { throw CodegenError.unsupportedOp(name, options.language) }
     switch options.language {
     case .numpy:
         // A tensor program has its own writer: vectorised lines (NumPyTensorEmitter.swift).
