@@ -364,6 +364,9 @@ import Testing
         ("tensor-norm", "W: (2, 2); x: (2,); sum((W @ x)^2)"),
         ("tensor-softmax-ce", "X: (N, 3); W: (3, 4); b: (4,); y: int (N,); cross_entropy(X @ W + b, y)"),
         ("tensor-skip", "x: (4,); W1: (6, 4); W2: (4, 6); sum((W2 @ relu(W1 @ x) + x)^2)"),
+        // Issue 14: the 1-D backward worksheet and a conv layer with stride and padding.
+        ("conv1d-worksheet", TensorCorpus.conv1dWorksheet),
+        ("conv2d-layer", TensorCorpus.convLayer),
     ]
 
     @Test(arguments: snapshots.indices) func generatedTextIsStable(index: Int) throws {
