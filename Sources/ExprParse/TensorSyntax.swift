@@ -119,13 +119,16 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
     case maxpool2dGrad = "maxpool2d_grad"
     case avgpool1dGrad = "avgpool1d_grad"
     case avgpool2dGrad = "avgpool2d_grad"
+    /// `maxpool2d_pick(x, u, 2)`: u at each window's first maximum of x (second derivatives).
+    case maxpool1dPick = "maxpool1d_pick"
+    case maxpool2dPick = "maxpool2d_pick"
 
     /// Whether this is a convolution or pooling function or one of their backward ops.
     public var isConvolution: Bool {
         switch self {
         case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
              .conv1dFilterGrad, .conv2dFilterGrad, .conv1dBiasGrad, .conv2dBiasGrad, .maxpool1dGrad, .maxpool2dGrad,
-             .avgpool1dGrad, .avgpool2dGrad:
+             .avgpool1dGrad, .avgpool2dGrad, .maxpool1dPick, .maxpool2dPick:
             return true
         case .sum, .mean, .max, .min, .norm, .dot, .outer, .softmax, .logSoftmax, .logsumexp, .crossEntropy, .onehot,
              .reshape, .flatten, .transpose, .arange, .broadcastTo, .sumTo, .firstArgmaxMask, .firstArgminMask:
@@ -142,7 +145,7 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
             return false
         case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
              .conv1dFilterGrad, .conv2dFilterGrad, .conv1dBiasGrad, .conv2dBiasGrad, .maxpool1dGrad, .maxpool2dGrad,
-             .avgpool1dGrad, .avgpool2dGrad:
+             .avgpool1dGrad, .avgpool2dGrad, .maxpool1dPick, .maxpool2dPick:
             return false
         }
     }
@@ -162,7 +165,7 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
         case .conv1dInputGrad, .conv2dInputGrad, .conv1dFilterGrad, .conv2dFilterGrad: return 2...2
         case .conv1dBiasGrad, .conv2dBiasGrad: return 1...1
         case .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .avgpool1dGrad, .avgpool2dGrad: return 2...2
-        case .maxpool1dGrad, .maxpool2dGrad: return 3...3
+        case .maxpool1dGrad, .maxpool2dGrad, .maxpool1dPick, .maxpool2dPick: return 3...3
         }
     }
 
@@ -174,7 +177,8 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
         case .transpose: return ["axes"]
         case .norm, .dot, .outer, .crossEntropy, .onehot, .reshape, .flatten, .arange, .broadcastTo, .sumTo: return []
         case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
-             .conv1dFilterGrad, .conv2dFilterGrad, .maxpool1dGrad, .maxpool2dGrad, .avgpool1dGrad, .avgpool2dGrad:
+             .conv1dFilterGrad, .conv2dFilterGrad, .maxpool1dGrad, .maxpool2dGrad, .avgpool1dGrad, .avgpool2dGrad,
+             .maxpool1dPick, .maxpool2dPick:
             return ["stride", "pad"]
         case .conv1dBiasGrad, .conv2dBiasGrad: return []
         }

@@ -293,6 +293,7 @@ extension Graph {
                 case .pool(let p): return elements * FlopCount(p.spatialAxes == 1 ? p.kernel : p.kernel * p.kernel)
                 case .maxPoolGrad(let p), .avgPoolGrad(let p):
                     return operandElements(node.children.count - 1) * FlopCount(p.spatialAxes == 1 ? p.kernel : p.kernel * p.kernel)
+                case .maxPoolPick(let p): return elements * FlopCount(p.spatialAxes == 1 ? p.kernel : p.kernel * p.kernel)
                 }
             }
         }

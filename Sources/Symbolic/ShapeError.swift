@@ -71,11 +71,22 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             if span < 0 {
                 return "\(op): the window (\(window)) is larger than the padded input (\(size) + 2*\(pad) = \(size + 2 * pad))"
             }
-            let value = Double(span) / Double(Swift.max(stride, 1)) + 1
-            return "\(op): (\(size) - \(window) + 2*\(pad))/\(stride) + 1 = \(Tensor.formatElement(value)) is not an integer"
+            return "\(op): (\(size) - \(window) + 2*\(pad))/\(stride) + 1 = \(ShapeError.quotientText(span + stride, stride)) is not an integer"
         case .poolPadding(let op, let kernel, let pad):
             return "\(op): padding \(pad) is more than half the window \(kernel)"
         }
+    }
+
+    /// `n/d` as a decimal when it has one (14.5), else as a reduced fraction (10/3).
+    static func quotientText(_ n: Int, _ d: Int) -> String {
+        guard d > 0 else { return "\(n)/\(d)" }
+        var (a, b) = (Swift.abs(n), d)
+        while b != 0 { (a, b) = (b, a % b) }
+        let (numerator, denominator) = (n / Swift.max(a, 1), d / Swift.max(a, 1))
+        var rest = denominator
+        while rest % 2 == 0 { rest /= 2 }
+        while rest % 5 == 0 { rest /= 5 }
+        return rest == 1 ? Tensor.formatElement(Double(numerator) / Double(denominator)) : "\(numerator)/\(denominator)"
     }
 
     /// The reason in plain words, one or two sentences.
@@ -109,15 +120,13 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(op) is defined for \(expected)"
         case .mismatch(_, _, _, let reason):
             return reason
-        case .windowSize(_, let size, let window, let pad, let stride):
+        case .windowSize(_, let size, let window, let pad, _):
             let span = size - window + 2 * pad
             var text = "the output size is (W - F + 2P)/S + 1 for input size W, window F, padding P and stride S; "
                 + "a configuration where it is not a whole number is invalid (symdiff does not drop the last cells)"
             if span > 0 {
                 let fits = (1...Swift.min(span, 64)).filter { span % $0 == 0 }.map(String.init)
                 if !fits.isEmpty { text += "; with this padding, stride " + (fits.count == 1 ? fits[0] : fits.dropLast().joined(separator: ", ") + " or " + (fits.last ?? "")) + " fits" }
-            } else if span == 0 {
-                _ = stride
             }
             return text
         case .poolPadding:

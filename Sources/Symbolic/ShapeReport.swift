@@ -27,6 +27,20 @@ public struct ShapeReport: Sendable {
         parameters.reduce(Optional(0)) { total, p in total.flatMap { t in p.count.map { t + $0 } } }
     }
 
+    /// The real inputs that hold a batch of data rather than parameters: those whose declared
+    /// shape has a named dimension (`x: (B, 1, 28, 28)`). When there are any, the program is
+    /// read as a net (`layers`).
+    public let dataInputs: [(name: String, shape: TensorShape)]
+
+    /// For a net, each statement's parameters: the real inputs other than data first read by
+    /// that statement (`c = conv2d(x, Wc, bc)` owns Wc and bc), with their element counts.
+    public let layers: [[(name: String, count: Int?)]]
+
+    /// The parameters of a net (its real inputs but the data), or nil when some size is unknown.
+    public var netParameterCount: Int? {
+        layers.joined().reduce(Optional(0)) { total, p in total.flatMap { t in p.count.map { t + $0 } } }
+    }
+
     public init(program: Program, dimensions: [String: Int] = [:]) throws {
         let graph = try ProgramGraph(program)
         var lines: [Line] = []
@@ -44,11 +58,43 @@ public struct ShapeReport: Sendable {
         }
         self.result = result.bound(dimensions)
         self.steps = ShapeReport.steps(graph.graph, graph.output)
-        self.parameters = zip(graph.inputs, graph.inputNodes).compactMap { name, node in
+        let parameters: [(name: String, shape: TensorShape, count: Int?)] = zip(graph.inputs, graph.inputNodes).compactMap { name, node in
             guard graph.graph.isDifferentiable[node.int] else { return nil }
             let shape = graph.graph.shapes[node.int].bound(dimensions)
             return (name, shape, try? shape.elementCount())
         }
+        self.parameters = parameters
+        let data = Set(program.declarations.filter { d in
+            d.kind == .real && d.dimensions.contains { if case .named = $0 { return true } else { return false } }
+        }.map(\.name))
+        self.dataInputs = parameters.filter { data.contains($0.name) }.map { ($0.name, $0.shape) }
+        guard !data.isEmpty else {
+            self.layers = []
+            return
+        }
+        // Each parameter belongs to the first statement that reads it.
+        let counts = Dictionary(parameters.map { ($0.name, $0.count) }, uniquingKeysWith: { first, _ in first })
+        var claimed = data
+        self.layers = program.statements.map { statement in
+            var owned: [(name: String, count: Int?)] = []
+            for name in ShapeReport.variables(program, statement.value) where !claimed.contains(name) {
+                guard let count = counts[name] else { continue }
+                claimed.insert(name)
+                owned.append((name, count))
+            }
+            return owned
+        }
+    }
+
+    /// The variables `root` reads, in the order written.
+    static func variables(_ program: Program, _ root: ASTNodeID) -> [String] {
+        var names: [String] = []
+        var stack = [root]
+        while let id = stack.popLast() {
+            if case .variable(let name) = program[id].kind, !names.contains(name) { names.append(name) }
+            stack.append(contentsOf: program[id].children.reversed())
+        }
+        return names
     }
 
     /// The rule behind the output's own operation, if it combines two arrays.

@@ -282,8 +282,10 @@ extension Gradient {
         let dialect = printer.dialect
         if let vjp = c.vjp { return printer.printed(vjp, names: names) }
         if upstream == nil, graph.shapes[c.partial.int] != graph.shapes[c.target.int] {
-            // The seed times a partial of a smaller shape: stretched to the target's.
-            let partial = printer.printed(c.partial, names: names)
+            // The seed times a partial of a smaller shape: stretched to the target's, with the
+            // sign of a folded negated seed taken in (`broadcast_to(-2, (3, 1))`).
+            let flipped = step.flipsPartial ? graph.numberValue(c.partial).map { Gradient.signed(-$0, dialect) } : nil
+            let partial = flipped ?? printer.printed(c.partial, names: names)
             return dialect.tensor(.layout(.broadcast(graph.shapes[c.target.int])), [partial], shapes: [graph.shapes[c.partial.int]])
         }
         if step.flipsPartial, let k = graph.numberValue(c.partial) {

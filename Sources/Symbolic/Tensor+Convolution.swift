@@ -167,6 +167,15 @@ extension Tensor {
         return dx
     }
 
+    /// Each window's value of `u` at the window's first maximum of `x`.
+    static func maxPoolPick(_ x: [Double], _ u: [Double], _ g: PoolGeometry) -> [Double] {
+        var out = [Double](repeating: 0, count: g.planes * g.outHeight * g.outWidth)
+        g.forEachWindow { o, cells in
+            if let w = PoolGeometry.winner(x, cells) { out[o] = u[w] }
+        }
+        return out
+    }
+
     /// Each window's upstream over the window size to each of its real cells.
     static func avgPoolGrad(_ upstream: [Double], _ g: PoolGeometry) -> [Double] {
         var dx = [Double](repeating: 0, count: g.planes * g.height * g.width)

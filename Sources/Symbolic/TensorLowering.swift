@@ -337,7 +337,7 @@ struct TensorLowering {
             throw error("misplaced-arange", "arange(N) is only allowed as the first index of Z[arange(N), y]", at: range)
         case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
              .conv1dFilterGrad, .conv2dFilterGrad, .conv1dBiasGrad, .conv2dBiasGrad, .maxpool1dGrad, .maxpool2dGrad,
-             .avgpool1dGrad, .avgpool2dGrad:
+             .avgpool1dGrad, .avgpool2dGrad, .maxpool1dPick, .maxpool2dPick:
             return try convolution(function, arguments, args, stride: stride, pad: pad, at: range)
         }
     }
@@ -376,7 +376,12 @@ struct TensorLowering {
         case .avgpool1dGrad, .avgpool2dGrad:
             op = .avgPoolGrad(try pooling(.average))
             operands = [args[0]]
-        default:
+        case .maxpool1dPick, .maxpool2dPick:
+            op = .maxPoolPick(try pooling(.max))
+            operands = [args[0], args[1]]
+        case .sum, .mean, .max, .min, .norm, .dot, .outer, .softmax, .logSoftmax, .logsumexp, .crossEntropy, .onehot,
+             .reshape, .flatten, .transpose, .arange, .broadcastTo, .sumTo, .firstArgmaxMask, .firstArgminMask:
+            // `call` sends only the convolution family here.
             throw SymbolicError.programHasErrors
         }
         for (argument, node) in zip(arguments, operands) where holdsLabels(node) {

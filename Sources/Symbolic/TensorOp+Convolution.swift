@@ -112,6 +112,10 @@ public enum ConvolutionOp: Hashable, Sendable {
     /// dL/dx of an average pooling: operand g; each window's upstream divided by the window
     /// size goes to every real cell of the window.
     case avgPoolGrad(Pooling)
+    /// The adjoint of `maxPoolGrad` in its upstream: operands x and u (x's shape); each
+    /// window's value is u at the window's first maximum of x. Only second derivatives of max
+    /// pooling stage to it.
+    case maxPoolPick(Pooling)
 
     // MARK: - Shapes
 
@@ -202,6 +206,11 @@ public enum ConvolutionOp: Hashable, Sendable {
                 sizes.append(.fixed(n))
             }
             return TensorShape(Array(g.dimensions.dropLast(p.spatialAxes)) + sizes)
+        case .maxPoolPick(let p):
+            guard inputs[1] == inputs[0] else {
+                throw .mismatch(operation: name(p), inputs[0], inputs[1], reason: "the array picked from must have the pooled input's shape \(inputs[0])")
+            }
+            return try ConvolutionOp.pool(p).shape([inputs[0]])
         }
     }
 
@@ -288,16 +297,17 @@ public enum ConvolutionOp: Hashable, Sendable {
         case .avgPoolGrad(let p):
             let g = Tensor.PoolGeometry(p, input: sizes, output: args[0].sizes)
             return Tensor(unchecked: sizes, Tensor.avgPoolGrad(args[0].scalars, g))
+        case .maxPoolPick(let p):
+            let g = Tensor.PoolGeometry(p, input: args[0].sizes, output: sizes)
+            return Tensor(unchecked: sizes, Tensor.maxPoolPick(args[0].scalars, args[1].scalars, g))
         }
     }
 
     // MARK: - Gradients
 
     /// Every op here is linear in each operand except max pooling, whose gradient flows along
-    /// the winning cells. The VJPs of the backward ops close the family under differentiation
-    /// (a second derivative of a conv net stays in it), except max pooling's backward op,
-    /// whose gradient with respect to its upstream is a gather at the winning cells that no op
-    /// spells yet; it reports none (see `vjp`).
+    /// the winning cells. The VJPs of the backward ops close the family under differentiation:
+    /// a second derivative of a conv net stays in it.
     var isDifferentiable: Bool { true }
 
     func vjp(_ index: Int, inputs x: [Term], out: Term, upstream g: Term) -> Term? {
@@ -326,10 +336,12 @@ public enum ConvolutionOp: Hashable, Sendable {
             case .max: return x[0].tensor(.convolution(.maxPoolGrad(p)), g)
             case .average: return g.tensor(.convolution(.avgPoolGrad(p)))
             }
-        case .maxPoolGrad:
-            // Piecewise constant in x; linear in the upstream, through a gather at each
-            // window's winner that has no op yet (left for second derivatives of max pooling).
-            return nil
+        case .maxPoolGrad(let p):
+            // Piecewise constant in x (no gradient); linear in the upstream: the adjoint of
+            // routing to the winners is picking at the winners.
+            return index == 0 ? nil : x[0].tensor(.convolution(.maxPoolPick(p)), g)
+        case .maxPoolPick(let p):
+            return index == 0 ? nil : x[0].tensor(.convolution(.maxPoolGrad(p)), g)
         case .avgPoolGrad(let p):
             return g.tensor(.convolution(.pool(p)))
         }
@@ -343,6 +355,7 @@ public enum ConvolutionOp: Hashable, Sendable {
         case .inputGrad(let c), .filterGrad(let c), .biasGrad(let c): return name(c)
         case .pool(let p): return p.name
         case .maxPoolGrad(let p), .avgPoolGrad(let p): return name(p)
+        case .maxPoolPick(let p): return p.name + "_pick"
         }
     }
 
@@ -352,7 +365,7 @@ public enum ConvolutionOp: Hashable, Sendable {
         case .inputGrad: return c.name + "_input_grad"
         case .filterGrad: return c.name + "_filter_grad"
         case .biasGrad: return c.name + "_bias_grad"
-        case .conv, .pool, .maxPoolGrad, .avgPoolGrad: return c.name
+        case .conv, .pool, .maxPoolGrad, .avgPoolGrad, .maxPoolPick: return c.name
         }
     }
 
@@ -368,7 +381,7 @@ public enum ConvolutionOp: Hashable, Sendable {
             return TensorOp.call(name, texts, c.keywords)
         case .biasGrad:
             return TensorOp.call(name, texts)
-        case .pool(let p), .maxPoolGrad(let p), .avgPoolGrad(let p):
+        case .pool(let p), .maxPoolGrad(let p), .avgPoolGrad(let p), .maxPoolPick(let p):
             return TensorOp.call(name, texts + [String(p.kernel)], p.keywords)
         }
     }

@@ -543,6 +543,9 @@ struct TableCase: Sendable, CustomTestStringConvertible {
             { g, x in try op(g, .layout(.entry([-1, 0])), x) }, { LoopArray([], [$0[0][[bn - 1, 0]]]) })
         add("X[1, 2] of (N, 3)", [named("X", [nDim, .fixed(3)], [bn, 3])],
             { g, x in try op(g, .layout(.entry([1, 2])), x) }, { LoopArray([], [$0[0][[1, 2]]]) })
+
+        // Convolution and pooling, forward and backward (ConvolutionOpTable.swift).
+        ConvolutionOpTable.add(into: add)
         return cases
     }()
 

@@ -48,6 +48,9 @@ enum Pipeline {
 
     /// The gradient and the values `--at`/`--inputs` give, in input order (nil without any).
     static func gradientAndValues(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws -> (gradient: Gradient, values: PointValues?) {
+        if arguments.spec.options.contains(where: { $0.long == "--random" }), let seed = arguments.value("--random") {
+            return try randomValues(seed, arguments, input, io)
+        }
         let given = try TensorPoint.read(arguments, io)
         guard given.givesValues else {
             let gradient = try gradient(arguments, input, io)

@@ -195,7 +195,7 @@ struct RandomTensorPrograms {
         if depth <= 0 { return leaf(shape, exact: exact) }
         func sub(_ s: TensorShape, exact: Bool = true) -> E { expression(s, depth: depth - 1, exact: exact) }
         let fixed = shape.sizes
-        switch int(24) {
+        switch int(25) {
         case 0, 1, 2:
             // Element-wise with broadcasting: one side has the whole shape, the other any shape
             // that stretches to it.
@@ -270,6 +270,8 @@ struct RandomTensorPrograms {
             return labelled(shape, depth: depth) ?? sub(shape, exact: exact)
         case 22:
             return layout(shape, depth: depth) ?? sub(shape, exact: exact)
+        case 23:
+            return convolution(shape, depth: depth) ?? sub(shape, exact: exact)
         default:
             // Reuse: a name with a value, when one has the shape.
             return leaf(shape, exact: exact)
@@ -516,5 +518,12 @@ struct RandomTensorPrograms {
         "x: (4,); sum(softmax(x, axis=1))",
         "x: (2, 2); y: int (N,); sum(x[arange(N), y])",
         "x: (3,); sum([x, 1])",
+        "x: (32, 32); w: (5, 5); sum(conv2d(x, w, stride=2))",
+        "x: (4, 4); sum(maxpool2d(x, 2, pad=2))",
+        "x: (1, 3, 8, 8); w: (4, 2, 3, 3); sum(conv2d(x, w))",
+        "x: (8,); w: (3, 3); sum(conv1d(x, w))",
+        "x: (1, 2, 8); w: (3, 2, 3); b: (4,); sum(conv1d(x, w, b))",
+        "x: (5,); sum(avgpool1d(x, 0))",
+        "y: int (4,); sum(maxpool1d(y, 2))",
     ]
 }

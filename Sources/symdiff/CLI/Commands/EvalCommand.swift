@@ -17,16 +17,21 @@ enum EvalCommand: Subcommand {
             an array output. A program without inputs needs no values. A name given a value that
             the expression does not read is a variable with derivative 0 (a note says so). --trace
             adds the forward and backward tables, one row per staged equation; --step LR adds the
-            point after one gradient-descent step, x - LR * df/dx.
+            point after one gradient-descent step, x - LR * df/dx. --random SEED draws every input
+            instead: reals uniform in [-3, 3), labels in range where the program fixes the number
+            of classes, named dimensions from --dim; it is the first point check --seed SEED visits.
+            Inputs given with --at or --inputs keep those values.
             """,
         examples: [
             "symdiff eval '(x + y)z' --at x=1,y=3,z=2",
             "symdiff eval 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)' --at x=2,y=pi/2 --trace",
             "symdiff eval '(x - 3)^2' --at x=1 --step 0.1",
+            "symdiff eval 'x: (B, 1, 8, 8); w: (4, 1, 3, 3); sum(maxpool2d(conv2d(x, w), 2))' --random 1 --dim B=2",
         ],
         options: [
             OptionSpec("--at", value: "LIST", help: "Values of the inputs, e.g. x=1,y=pi/2 or W=[[1,2],[3,4]],x=@x.npy."),
             OptionSpec("--inputs", value: "FILE", help: "Values of the inputs from a JSON object, e.g. {\"x\": [1, 2]}."),
+            OptionSpec("--random", value: "SEED", help: "Draw the inputs --at does not give at a seeded random point (check --seed SEED's first)."),
             OptionSpec("--dim", value: "LIST", help: "Sizes of named dimensions, e.g. N=5,B=2."),
             OptionSpec("--upstream", value: "VALUE", help: "Upstream gradient of an array output, e.g. [1,-2] or @d.npy."),
             OptionSpec("--format", value: "FORMAT", choices: ["text", "json"], help: "Output format: text (default) or json."),

@@ -216,6 +216,8 @@ enum ArgumentParser {
     private static func expressionSource(of parsed: ParsedArguments) throws -> ExpressionSource {
         let file = parsed.values[CommonOptions.file.long]
         switch (parsed.positionals.first, file) {
+        case (nil, nil) where parsed.spec.replacingExpression.contains(where: { parsed.values[$0] != nil }):
+            return .argument("")
         case (nil, nil):
             throw CLIError.usage("missing expression: give it as an argument, with -f FILE, or - for standard input")
         case (.some(let positional), .some):

@@ -25,6 +25,9 @@ struct CommandSpec: Sendable {
     var options: [OptionSpec]
     /// Sets of options (canonical long names) of which at most one may be given.
     var exclusiveGroups: [[String]]
+    /// Options that stand in for the expression: given one, the expression may be left out
+    /// (`shape --conv 32x32x3 ...` asks about a layer, not a program).
+    var replacingExpression: [String] = []
 
     init(name: String, abstract: String, usage: String, discussion: String, examples: [String],
          operand: Operand = .expression, options: [OptionSpec], exclusiveGroups: [[String]] = []) {
