@@ -33,14 +33,16 @@ enum NumPyConvolution {
         case maxpool2dGrad = "maxpool2d_grad"
         case avgpool1dGrad = "avgpool1d_grad"
         case avgpool2dGrad = "avgpool2d_grad"
+        case maxpool1dPick = "maxpool1d_pick"
+        case maxpool2dPick = "maxpool2d_pick"
 
         /// The helpers this one calls.
         var dependencies: [Helper] {
             switch self {
             case .conv1d, .conv1dFilterGrad: return [.conv1dColumns]
             case .conv2d, .conv2dFilterGrad: return [.conv2dColumns]
-            case .maxpool1d, .avgpool1d, .maxpool1dGrad: return [.pool1dWindows]
-            case .maxpool2d, .avgpool2d, .maxpool2dGrad: return [.pool2dWindows]
+            case .maxpool1d, .avgpool1d, .maxpool1dGrad, .maxpool1dPick: return [.pool1dWindows]
+            case .maxpool2d, .avgpool2d, .maxpool2dGrad, .maxpool2dPick: return [.pool2dWindows]
             case .conv1dColumns, .conv2dColumns, .conv1dInputGrad, .conv2dInputGrad, .pool1dWindows, .pool2dWindows,
                  .avgpool1dGrad, .avgpool2dGrad:
                 return []
@@ -62,6 +64,7 @@ enum NumPyConvolution {
             }
         case .maxPoolGrad(let p): return p.spatialAxes == 1 ? .maxpool1dGrad : .maxpool2dGrad
         case .avgPoolGrad(let p): return p.spatialAxes == 1 ? .avgpool1dGrad : .avgpool2dGrad
+        case .maxPoolPick(let p): return p.spatialAxes == 1 ? .maxpool1dPick : .maxpool2dPick
         }
     }
 
@@ -97,7 +100,7 @@ enum NumPyConvolution {
             // The upstream summed over the batch and every spatial axis: one value per filter.
             let axes = [0] + (2..<(2 + c.spatialAxes))
             return NumPyTensorDialect.call("np.sum", [args[0].text, "axis=" + NumPyTensorDialect.axes(axes)])
-        case .pool(let p), .maxPoolGrad(let p), .avgPoolGrad(let p):
+        case .pool(let p), .maxPoolGrad(let p), .avgPoolGrad(let p), .maxPoolPick(let p):
             let operands = args.map(\.text) + [String(p.kernel)] + keywords(stride: p.stride, pad: p.pad, defaultStride: p.kernel)
             return NumPyTensorDialect.call(name(op), operands)
         }
@@ -298,6 +301,25 @@ enum NumPyConvolution {
                             # the windows whose first maximum is at offset (i, j) send their gradient there
                             dxp[..., i:i + stride * (ho - 1) + 1:stride, j:j + stride * (wo - 1) + 1:stride] += np.where(first == i * k + j, g, 0.0)
                     return dxp[..., pad:pad + h, pad:pad + w]
+                """#
+        case .maxpool1dPick:
+            return #"""
+                def \#(n(.maxpool1dPick))(x, u, k, stride=None, pad=0):
+                    """u (the shape of x) at each window's first maximum of x, the window being maxpool1d(x, k,
+                    stride, pad)'s: the adjoint of maxpool1d_grad in its upstream (second derivatives). (..., Lo)."""
+                    stride = stride or k
+                    first = np.argmax(\#(n(.pool1dWindows))(x, k, stride, pad, -np.inf), axis=0)
+                    return np.take_along_axis(\#(n(.pool1dWindows))(u, k, stride, pad, 0.0), first[None], axis=0)[0]
+                """#
+        case .maxpool2dPick:
+            return #"""
+                def \#(n(.maxpool2dPick))(x, u, k, stride=None, pad=0):
+                    """u (the shape of x) at each window's first maximum of x in row-major order, the window being
+                    maxpool2d(x, k, stride, pad)'s: the adjoint of maxpool2d_grad in its upstream (second
+                    derivatives). (..., Ho, Wo)."""
+                    stride = stride or k
+                    first = np.argmax(\#(n(.pool2dWindows))(x, k, stride, pad, -np.inf), axis=0)
+                    return np.take_along_axis(\#(n(.pool2dWindows))(u, k, stride, pad, 0.0), first[None], axis=0)[0]
                 """#
         case .avgpool1dGrad:
             return #"""

@@ -75,6 +75,9 @@ extension SwiftTensorWriter {
         case .maxPoolGrad(let p):
             let (x, g) = (operand(children[0]), operand(children[1]))
             maxPoolGrad(x, g, WindowShape(p, input: x.shape, output: g.shape), into: d)
+        case .maxPoolPick(let p):
+            let (x, u) = (operand(children[0]), operand(children[1]))
+            maxPoolPick(x, u, WindowShape(p, input: x.shape, output: d.shape), into: d)
         case .avgPoolGrad(let p):
             let g = operand(children[0])
             avgPoolGrad(g, WindowShape(p, input: d.shape, output: g.shape), area: p.kernel * (p.spatialAxes == 2 ? p.kernel : 1), into: d)
@@ -118,10 +121,10 @@ extension SwiftTensorWriter {
 
     /// The operand to read windows from: `x` itself, or, with padding, a copy of it with `pad`
     /// cells of `fill` around every plane, declared here (inside the op's block).
-    private mutating func padded(_ x: Operand, _ s: WindowShape, fill: String) -> Operand {
+    private mutating func padded(_ x: Operand, _ s: WindowShape, fill: String, as preferred: String = "paddedInput") -> Operand {
         guard s.isPadded else { return x }
         let planes = s.batch * s.channels
-        let (name, plane, r, c, from, to) = (local("paddedInput"), local("plane"), local("r"), local("col"), local("from"), local("to"))
+        let (name, plane, r, c, from, to) = (local(preferred), local("plane"), local("r"), local("col"), local("from"), local("to"))
         out.line("// \(x.name) padded with \(fill == "0.0" ? "zeros" : "-inf") on every side: each plane \(s.paddedHeight) x \(s.paddedWidth)")
         out.line("var \(name) = [Double](repeating: \(fill), count: \(Extent.product([planes, s.inPlaneSize]).text))")
         let (ps, planeLoops) = out.loops([(plane, planes)])
@@ -342,28 +345,48 @@ extension SwiftTensorWriter {
         }
     }
 
+    /// Declares `at`, the padded index of the window's first maximal cell (row-major; a NaN
+    /// wins, a padded -inf cell never does), searching the window whose cells `cell` gives.
+    private mutating func firstMaximum(_ source: Operand, _ s: WindowShape, cell: (String?, String?) -> String) -> String {
+        let (i, j, best, at, cellName, v) = (local("i"), local("j"), local("best"), local("at"), local("cell"), local("v"))
+        out.line("var \(best) = -Double.infinity")
+        out.line("var \(at) = \(cell(nil, nil))")
+        let (offsets, opened) = out.loops([(i, Extent(fixed: s.filterHeight)), (j, Extent(fixed: s.filterWidth))])
+        out.line("let \(cellName) = \(cell(offsets[0], offsets[1]))")
+        out.line("let \(v) = \(source.real(cellName))")
+        out.line("if \(v) > \(best) || (\(v).isNaN && !\(best).isNaN) {")
+        out.line("    \(best) = \(v)")
+        out.line("    \(at) = \(cellName)")
+        out.line("}")
+        out.close(opened)
+        return at
+    }
+
     /// Each window's upstream to its first maximum (row-major; a NaN wins, a padded -inf cell
     /// never does), scattered with `+=`: overlapping windows accumulate.
     mutating func maxPoolGrad(_ x: Operand, _ g: Operand, _ s: WindowShape, into d: Destination) {
         writing(d) { w in
             let source = w.padded(x, s, fill: "-Double.infinity")
             let target = w.scatterTarget(d, s)
-            let (i, j, best, at, cellName, v) = (w.local("i"), w.local("j"), w.local("best"), w.local("at"), w.local("cell"), w.local("v"))
             w.windows(s) { w, outIndex, cell in
-                w.out.line("var \(best) = -Double.infinity")
-                w.out.line("var \(at) = \(cell(nil, nil))")
-                let (offsets, opened) = w.out.loops([(i, Extent(fixed: s.filterHeight)), (j, Extent(fixed: s.filterWidth))])
-                w.out.line("let \(cellName) = \(cell(offsets[0], offsets[1]))")
-                w.out.line("let \(v) = \(source.real(cellName))")
-                w.out.line("if \(v) > \(best) || (\(v).isNaN && !\(best).isNaN) {")
-                w.out.line("    \(best) = \(v)")
-                w.out.line("    \(at) = \(cellName)")
-                w.out.line("}")
-                w.out.close(opened)
+                let at = w.firstMaximum(source, s, cell: cell)
                 w.out.line("// the window's gradient goes to its first maximum")
                 w.out.line("\(target)[\(at)] += \(g.real(outIndex))")
             }
             w.cropPadding(target, s, into: d)
+        }
+    }
+
+    /// u (x's shape) at each window's first maximum of x: the adjoint of `maxPoolGrad` in its
+    /// upstream, which second derivatives of max pooling stage to.
+    mutating func maxPoolPick(_ x: Operand, _ u: Operand, _ s: WindowShape, into d: Destination) {
+        writing(d) { w in
+            let source = w.padded(x, s, fill: "-Double.infinity")
+            let picked = w.padded(u, s, fill: "0.0", as: "paddedPicked")
+            w.windows(s) { w, outIndex, cell in
+                let at = w.firstMaximum(source, s, cell: cell)
+                w.out.line("\(d.name)[\(outIndex)] = \(picked.real(at))")
+            }
         }
     }
 

@@ -38,6 +38,8 @@ extension TensorCorpus {
         TensorCase(source: "x: (2, 1, 5, 5); g: (2, 3, 3, 3); sum(conv2d_filter_grad(x, g, stride=2, pad=1)^2) + sum(conv2d_bias_grad(g)^2)"),
         TensorCase(source: "g: (2, 2, 3, 3); w: (2, 3, 2, 2); sum(sin(conv2d_input_grad(g, w, pad=1)))"),
         TensorCase(source: "g: (2, 3, 3); sum(avgpool2d_grad(g, 3, stride=2, pad=1)^2)"),
+        TensorCase(source: "x: (2, 5); u: (2, 5); sum(maxpool1d_pick(x, u, 3, stride=2, pad=1)^2)"),
+        TensorCase(source: "x: (1, 2, 4, 4); u: (1, 2, 4, 4); g: (1, 2, 2, 2); sum(sin(maxpool2d_pick(x, u, 2))) + sum(maxpool2d_grad(x, g, 2)^2)"),
         // A conv layer, pooling and a classifier: the homework net's structure, small.
         TensorCase(source: smallLeNet, dims: ["B": 2], classes: 4),
     ]
