@@ -91,10 +91,11 @@ def calls_for(fn, args, budget):
     return max(1, int(calls * budget / max(elapsed, 1e-9)))
 
 
-def seconds_per_call(functions, args, budget, repeats):
+def seconds_per_call(functions, args, budget, repeats, between=None):
     """Seconds per call of each function, the fastest of its runs (load from other processes only
     ever adds time), the runs interleaved (A B C A B C ...) so that a change in the machine's
-    load hits every column alike."""
+    load hits every column alike; `between()`, when given, runs after each round (another
+    process's round of the same measurement)."""
     counts = [calls_for(fn, a, budget) for fn, a in zip(functions, args)]
     runs = [[] for _ in functions]
     for _ in range(repeats):
@@ -103,6 +104,8 @@ def seconds_per_call(functions, args, budget, repeats):
             for _ in range(counts[i]):
                 fn(*a)
             runs[i].append((time.perf_counter() - start) / counts[i])
+        if between is not None:
+            between()
     return [min(r) for r in runs]
 
 

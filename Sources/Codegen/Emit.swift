@@ -17,7 +17,6 @@ import Symbolic
 /// - Throws: `CodegenError.invalidFunctionName` when `options.functionName` cannot name a
 ///   function in the language.
 public func emit(_ gradient: Gradient, source: String, options: EmitOptions) throws -> EmittedCode {
-    if gradient.isTensorProgram, let name = unsupportedOp(gradient) { throw CodegenError.unsupportedOp(name, options.language) }
     switch options.language {
     case .numpy:
         // A tensor program has its own writer: vectorised lines (NumPyTensorEmitter.swift).
@@ -84,13 +83,3 @@ func rewritesNote(_ rewrites: [Rewrite]) -> String {
 
 /// Longest source, in bytes, that a summary shows in full.
 let summaryLimit = 400
-
-/// The name of the first op of the program or its backward pass that the tensor emitters
-/// cannot write yet (convolution and pooling, whose emitters are issue 14's codegen half).
-func unsupportedOp(_ gradient: Gradient) -> String? {
-    let graph = gradient.graph
-    for index in 0..<graph.count {
-        if case .tensor(.convolution(let op)) = graph[NodeID(index)].op { return TensorOp.convolution(op).name }
-    }
-    return nil
-}

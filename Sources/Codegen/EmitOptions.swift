@@ -69,8 +69,6 @@ public enum CodegenError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A program with arrays: the emitters write element-wise scalar code only (tensor code
     /// generation is its own piece of work).
     case tensorProgram
-    /// An op the emitters cannot write yet (convolution and pooling, issue 14), by its name.
-    case unsupportedOp(String, Language)
 
     /// The message for users: what is wrong with the name and what would do.
     public var description: String {
@@ -85,8 +83,6 @@ public enum CodegenError: Error, Equatable, CustomStringConvertible, Sendable {
                 + "expected an identifier such as grad_f (letters, digits and _, not starting with a digit)"
         case .tensorProgram:
             return "code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet"
-        case .unsupportedOp(let name, let language):
-            return "\(language.displayName) code generation for \(name) is not available yet"
         }
     }
 }

@@ -35,6 +35,8 @@ struct NumPyTensorDialect: Dialect {
     var integerLabels: [String: String] = [:]
     /// The staged softmax lines available so far, by argument and axis.
     var softmaxLines: [SoftmaxKey: SoftmaxLines] = [:]
+    /// The emitted names of the module-level convolution and pooling functions.
+    var helperNames: [NumPyConvolution.Helper: String] = [:]
 
     func number(_ value: Number) -> Printed { scalar.number(value) }
     func constant(_ constant: NamedConstant) -> Printed { scalar.constant(constant) }
@@ -104,8 +106,7 @@ struct NumPyTensorDialect: Dialect {
         case .linear(let l): return linear(l, args, shapes: shapes)
         case .layout(let l): return layout(l, args, shapes: shapes)
         case .softmax(let s): return softmax(s, args, shapes: shapes)
-        // Refused before emission (`CodegenError.unsupportedOp`) until issue 14's emitter lands.
-        case .convolution: return Printed("None", Printed.Level.atom)
+        case .convolution(let c): return NumPyConvolution.call(c, args, shapes: shapes, names: helperNames)
         }
     }
 

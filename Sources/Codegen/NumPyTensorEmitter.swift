@@ -54,6 +54,8 @@ struct NumPyTensorFunction {
 
     mutating func build() {
         nameDimensions()
+        // Module-level functions for convolution and pooling, named clear of the program's names.
+        for helper in NumPyConvolution.helpers(in: graph) { dialect.helperNames[helper] = plan.unique(helper.rawValue) }
         if isArrayOutput {
             // When the output is an input (`x: (3,); x`), `dx` is its gradient, not the upstream.
             let isInput = staged.inputNodes.contains(staged.output)
@@ -285,9 +287,26 @@ struct NumPyTensorFunction {
 
     // MARK: - Text
 
+    /// The convolution and pooling functions the body calls, with those they call, in
+    /// definition order.
+    var helpersUsed: [NumPyConvolution.Helper] {
+        var used = Set<NumPyConvolution.Helper>()
+        func add(_ helper: NumPyConvolution.Helper) {
+            guard used.insert(helper).inserted else { return }
+            helper.dependencies.forEach(add)
+        }
+        for (helper, name) in dialect.helperNames where lines.contains(where: { $0.contains(name + "(") }) { add(helper) }
+        return NumPyConvolution.Helper.allCases.filter(used.contains)
+    }
+
     func render(source: String) -> String {
         let inputs = staged.inputs
-        var out = "import numpy as np\n\n\ndef \(functionName)(\(parameters.joined(separator: ", "))):\n"
+        var out = "import numpy as np\n\n\n"
+        let helpers = helpersUsed
+        for helper in helpers {
+            out += NumPyConvolution.definition(helper, names: dialect.helperNames) + "\n\n\n"
+        }
+        out += "def \(functionName)(\(parameters.joined(separator: ", "))):\n"
         let program = summary(source, functionName: functionName, inputs: inputs, equations: staged.equations.count)
             + rewritesNote(gradient.rewrites)
         var doc: [String] = []
@@ -311,6 +330,12 @@ struct NumPyTensorFunction {
         doc.append("Conventions: ties in max and min send the whole gradient to the first extreme element")
         doc.append("(np.argmax); relu'(0) = 0; softmax, log_softmax, logsumexp and cross_entropy subtract")
         doc.append("the maximum before exp; cross_entropy of a batch is the mean over its rows.")
+        if !helpers.isEmpty {
+            doc.append("Convolution is cross-correlation (no flip), NCHW inputs and OIHW filters, zero padding; max")
+            doc.append("pooling pads with -inf and sends each window's gradient to its first maximum (row-major);")
+            doc.append("average pooling divides by the whole window. The functions above loop over filter and window")
+            doc.append("offsets only, each a strided slice of the whole batch.")
+        }
         doc.append("A gradient may be a read-only view (np.broadcast_to): np.array(d) makes a writable copy.")
         let renamed = plan.renamed + renamedDimensions
         if !renamed.isEmpty {

@@ -52,9 +52,7 @@ extension SwiftTensorWriter {
             case .crossEntropy: crossEntropy(operand(children[0]), operand(children[1]), into: d)
             case .onehot(let classes): onehot(operand(children[0]), classes: extent(classes), into: d)
             }
-        case .convolution:
-            // Refused before emission (`CodegenError.unsupportedOp`) until issue 14's emitter lands.
-            break
+        case .convolution(let c): writeConvolution(c, children, into: d)
         }
     }
 

@@ -66,7 +66,23 @@ import Testing
         Case(source: "Z: (N, 4); y: int (N,); sum(Z[arange(N), y] * (y + 1)^-2) + sum(Z[arange(N), y])",
              shows: ["Z[np.arange(N), y]", "y_float + 1"]),
         Case(source: "X: (N, 3); W: (3, 2); logsumexp(X @ W)", shows: ["def f(X, W, dout):"]),
-    ]
+    ] + convolution
+
+    /// Convolution and pooling (issue 14): the shared corpus, with the calls each must show.
+    static let convolution: [Case] = TensorCorpus.convolution.map { c in
+        let shows: [String: [String]] = [
+            "I: (4, 4); F: (2, 2); sum(conv2d(I, F, pad=1, stride=2)^2)":
+                ["conv2d(I[None, None], F[None, None], stride=2, pad=1)[0, 0]", "conv2d_input_grad(da[None, None], F[None, None], stride=2, pad=1)[0, 0]"],
+            TensorCorpus.conv1dWorksheet: ["def f(x, w, dout):", "dx = conv1d_input_grad(dout[None, None], w[None, None])[0, 0]",
+                                           "dw = conv1d_filter_grad(x[None, None], dout[None, None])[0, 0]"],
+            TensorCorpus.smallLeNet: ["c = conv2d(x, Wc, bc)", "p = maxpool2d(c, 2)", "dc = maxpool2d_grad(c, dp, 2)",
+                                      "dx = conv2d_input_grad(dc, Wc)", "dWc = conv2d_filter_grad(x, dc)", "dbc = np.sum(dc, axis=(0, 2, 3))"],
+            "x: (2, 7); sum(maxpool1d(x, 3, stride=2, pad=1)^2) + sum(maxpool1d(x, 2, stride=1))":
+                ["maxpool1d(x, 3, stride=2, pad=1)", "first maximum", "constant_values=fill"],
+            "g: (2, 3, 3); sum(avgpool2d_grad(g, 3, stride=2, pad=1)^2)": ["a = avgpool2d_grad(g, 3, stride=2, pad=1)", "dg = avgpool2d(da, 3, stride=2, pad=1)"],
+        ]
+        return Case(source: c.source, shows: shows[c.source] ?? [])
+    }
 
     static func gradient(_ source: String) throws -> Gradient { try Gradient(source: source) }
 
@@ -238,11 +254,77 @@ import Testing
         for text in testCase.shows {
             #expect(code.text.contains(text), "missing \(text):\n\(code.text)")
         }
-        let problems = SourceTokens.problems(in: code.text, language: .numpy, functionName: "f")
+        let (helpers, function) = Self.split(code.text)
+        let problems = SourceTokens.problems(in: function, language: .numpy, functionName: "f", defined: Set(helpers.keys))
         #expect(problems.isEmpty, "\(problems)\n\(code.text)")
-        // No loops, no helpers: one function of straight-line NumPy.
+        // No loops: the function is straight-line NumPy.
         for word in ["for ", "while ", "lambda", "import numpy as np\nimport"] {
-            #expect(!code.text.contains(word), "\(word):\n\(code.text)")
+            #expect(!function.contains(word), "\(word):\n\(code.text)")
+        }
+        // The convolution and pooling functions above it loop over filter and window offsets
+        // only (`for i in range(f)`, `for j in range(fw)`), never over pixels or images.
+        for (name, text) in helpers {
+            #expect(!text.contains("while "), "\(name)")
+            for loop in text.matches(of: /for (\w+) in (range\(\w+\)|\S+)/) {
+                #expect(["i", "j"].contains(loop.1) && ["range(f)", "range(fh)", "range(fw)", "range(k)"].contains(loop.2), "\(name): \(loop.0)")
+            }
+        }
+    }
+
+    /// The module-level functions of emitted code (name -> definition) and the generated
+    /// function `functionName` itself, with the import line.
+    static func split(_ text: String, functionName: String = "f") -> (helpers: [String: String], function: String) {
+        var helpers: [String: String] = [:]
+        var function = ""
+        for block in text.components(separatedBy: "\n\n\n") {
+            guard block.hasPrefix("def "), let open = block.firstIndex(of: "(") else {
+                function += block + "\n\n\n"
+                continue
+            }
+            let name = String(block[block.index(block.startIndex, offsetBy: 4)..<open])
+            if name == functionName { function += block } else { helpers[name] = block }
+        }
+        return (helpers, function)
+    }
+
+    /// Only the functions a program's ops call are written, and they read like the staged program.
+    @Test func convolutionFunctionsAreWrittenOnlyWhenUsed() throws {
+        let plain = try emit(try Self.gradient("W: (2, 2); x: (2,); sum((W @ x)^2)"), source: "", options: EmitOptions(language: .numpy))
+        #expect(Self.split(plain.text).helpers.isEmpty)
+        let pool = try emit(try Self.gradient("x: (4, 4); sum(maxpool2d(x, 2)^2)"), source: "", options: EmitOptions(language: .numpy))
+        #expect(Set(Self.split(pool.text).helpers.keys) == ["pool2d_windows", "maxpool2d", "maxpool2d_grad"])
+        let lenet = try emit(try Self.gradient(TensorCorpus.smallLeNet), source: "", options: EmitOptions(language: .numpy))
+        #expect(Set(Self.split(lenet.text).helpers.keys)
+                == ["conv2d_columns", "conv2d", "conv2d_input_grad", "conv2d_filter_grad", "pool2d_windows", "maxpool2d", "maxpool2d_grad"])
+        #expect(lenet.text.contains("np.argmax"), "the first maximum is np.argmax's")
+    }
+
+    /// A program that names an input, a dimension or the function like a helper keeps its
+    /// names; the helper is renamed (`conv2d_2`), and the code still runs.
+    @Test func helperNamesStayClearOfTheProgramsNames() throws {
+        guard try ExternalTools.requirePythonWithNumPy() else { return }
+        let cases = [
+            ("conv2d: (1, 1, 4, 4); w: (2, 1, 3, 3); sum(conv2d(conv2d, w)^2)", "f"),
+            ("x: (maxpool1d, 4); sum(maxpool1d(x, 2)^2)", "f"),
+            ("x: (1, 1, 4, 4); w: (2, 1, 3, 3); sum(conv2d(x, w)^2)", "conv2d"),
+        ]
+        for (source, name) in cases {
+            let g = try Self.gradient(source)
+            let code = try emit(g, source: source, options: EmitOptions(language: .numpy, functionName: name))
+            let (helpers, function) = Self.split(code.text, functionName: name)
+            #expect(helpers.keys.contains { $0.hasSuffix("_2") }, "\(source): \(helpers.keys.sorted())")
+            #expect(SourceTokens.problems(in: function, language: .numpy, functionName: name, defined: Set(helpers.keys)).isEmpty, "\(code.text)")
+            let point = g.samplePoint(seed: 3, size: 2)
+            let arguments = point.map { Self.python($0) }.joined(separator: ", ")
+            let script = code.text + "\n\nprint(repr(float(\(name)(\(arguments))[0])))\n"
+            let directory = try ExternalTools.scratchDirectory("numpy-helper-names")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let url = directory.appendingPathComponent("run.py")
+            try script.write(to: url, atomically: true, encoding: .utf8)
+            let run = try ExternalTools.run("python3", [url.path])
+            try #require(run.status == 0, "\(source):\n\(run.stderr)\n\(code.text)")
+            let value = try g.evaluate(tensors: point).value.scalars[0]
+            #expect(Oracle.close(Double(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan, value, 1e-12), "\(source)")
         }
     }
 
@@ -282,6 +364,9 @@ import Testing
         ("tensor-norm", "W: (2, 2); x: (2,); sum((W @ x)^2)"),
         ("tensor-softmax-ce", "X: (N, 3); W: (3, 4); b: (4,); y: int (N,); cross_entropy(X @ W + b, y)"),
         ("tensor-skip", "x: (4,); W1: (6, 4); W2: (4, 6); sum((W2 @ relu(W1 @ x) + x)^2)"),
+        // Issue 14: the 1-D backward worksheet and a conv layer with stride and padding.
+        ("conv1d-worksheet", TensorCorpus.conv1dWorksheet),
+        ("conv2d-layer", TensorCorpus.convLayer),
     ]
 
     @Test(arguments: snapshots.indices) func generatedTextIsStable(index: Int) throws {

@@ -9,6 +9,9 @@ import Testing
         ("tensor-norm-squared", TensorCorpus.normSquared),
         ("tensor-softmax-ce", TensorCorpus.softmaxCE),
         ("tensor-skip-connection", TensorCorpus.skip),
+        // Issue 14: the 1-D backward worksheet and a conv layer with stride and padding.
+        ("conv1d-worksheet", TensorCorpus.conv1dWorksheet),
+        ("conv2d-layer", TensorCorpus.convLayer),
     ]
 
     @Test(arguments: examples.indices) func generatedSwiftIsStable(index: Int) throws {

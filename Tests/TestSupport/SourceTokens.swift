@@ -13,11 +13,13 @@ public enum SourceTokens {
     }
 
     /// Everything wrong with `text`, empty when it is clean.
-    public static func problems(in text: String, language: Language, functionName: String) -> [String] {
+    /// `defined` names functions the text may call that are defined elsewhere (the module-level
+    /// convolution functions of emitted NumPy).
+    public static func problems(in text: String, language: Language, functionName: String, defined helpers: Set<String> = []) -> [String] {
         var problems: [String] = []
         let tokens = tokenize(code(text, language), problems: &problems)
         let reserved = language == .numpy ? NumPyEmitter().reservedVariableNames : SwiftEmitter().reservedVariableNames
-        var defined: Set<String> = [functionName]
+        var defined: Set<String> = helpers.union([functionName])
         func at(_ i: Int) -> Kind? { tokens.indices.contains(i) ? tokens[i] : nil }
         var parenDepth = 0
         var inSignature = false
@@ -37,7 +39,9 @@ public enum SourceTokens {
                     if ["import", "numpy", "as", "def", "return"].contains(word) && parenDepth == 0 { continue }
                     if word == "np" && (next == .punctuation(".") || previous == .identifier("as")) { continue }
                     // Keyword arguments (`dtype=np.float64`, `axis=1`, `keepdims=True`).
-                    if ["dtype", "axis", "keepdims"].contains(word) && next == .punctuation("=") && parenDepth > 0 { continue }
+                    if ["dtype", "axis", "keepdims", "stride", "pad"].contains(word) && next == .punctuation("=") && parenDepth > 0 { continue }
+                    // A new axis in an index (`I[None, None]`, the worksheet form of a convolution).
+                    if word == "None" && (previous == .punctuation("[") || previous == .punctuation(",")) { continue }
                     if word == "True" && previous == .punctuation("=") && parenDepth > 0 { continue }
                     if previous == .identifier("def") {
                         if word != functionName { problems.append("function named '\(word)', expected '\(functionName)'") }

@@ -163,5 +163,5 @@ enum TensorCorpus {
         TensorCase(source: "for: (2, 3); let: (3,); sum(for @ let) + sum(outer(let, let)) + norm(let)"),
     ]
 
-    static var all: [TensorCase] { cases + functions + hostile }
+    static var all: [TensorCase] { cases + functions + hostile + convolution }
 }

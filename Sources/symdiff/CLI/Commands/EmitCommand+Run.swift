@@ -22,10 +22,6 @@ extension EmitCommand {
             // Codegen decides per language which programs with arrays it can write.
             throw CLIError.input("code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet "
                                  + "for --lang \(language.rawValue); stage, grad, eval, check, shape and graph work on them")
-        } catch CodegenError.unsupportedOp(let name, let language) {
-            // A program problem, not an invocation one: the same command works on other programs.
-            throw CLIError.input("\(language.displayName) code generation for \(name) is not available yet; "
-                                 + "stage, grad, eval, check, shape and graph work on it")
         } catch let error as CodegenError {
             throw CLIError.usage(error.description)
         }
