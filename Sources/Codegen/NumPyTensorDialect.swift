@@ -104,6 +104,20 @@ struct NumPyTensorDialect: Dialect {
         case .linear(let l): return linear(l, args, shapes: shapes)
         case .layout(let l): return layout(l, args, shapes: shapes)
         case .softmax(let s): return softmax(s, args, shapes: shapes)
+        case .matrix(let m): return matrix(m, args)
+        }
+    }
+
+    /// NumPy's linear algebra; log det from `slogdet` (no overflow), with log(sign) added so
+    /// that a negative determinant gives nan and a zero one -inf, as the evaluator does.
+    private func matrix(_ op: MatrixOp, _ args: [Printed]) -> Printed {
+        switch op {
+        case .trace: return Self.call("np.trace", [args[0].text])
+        case .inverse: return Self.call("np.linalg.inv", [args[0].text])
+        case .det: return Self.call("np.linalg.det", [args[0].text])
+        case .logdet:
+            return Printed("(lambda sign, logabsdet: logabsdet + np.log(sign))(*np.linalg.slogdet(\(args[0].text)))", Printed.Level.atom)
+        case .identity(let n): return Self.call("np.eye", [dimension(n)])
         }
     }
 

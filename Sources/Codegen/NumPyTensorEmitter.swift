@@ -126,7 +126,7 @@ struct NumPyTensorFunction {
         switch t {
         case .layout(.take), .layout(.takeRows), .softmax(.crossEntropy): return position == 1
         case .softmax(.onehot): return position == 0
-        case .reduction, .linear, .layout, .softmax: return false
+        case .reduction, .linear, .layout, .softmax, .matrix: return false
         }
     }
 

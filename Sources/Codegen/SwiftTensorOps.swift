@@ -52,6 +52,7 @@ extension SwiftTensorWriter {
             case .crossEntropy: crossEntropy(operand(children[0]), operand(children[1]), into: d)
             case .onehot(let classes): onehot(operand(children[0]), classes: extent(classes), into: d)
             }
+        case .matrix(let m): writeMatrix(m, children, into: d)
         }
     }
 

@@ -103,13 +103,16 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
     /// a max sends its gradient (and `first_argmin_mask` for a min).
     case firstArgmaxMask = "first_argmax_mask"
     case firstArgminMask = "first_argmin_mask"
+    /// Matrix functions of one square matrix (n, n): `trace(A)`, `inv(A)`, `det(A)`,
+    /// `logdet(A)` (log det(A), nan where det(A) < 0), and `eye(n)`, the identity.
+    case trace, inv, det, logdet, eye
 
     /// Whether the second argument is a shape tuple (`(B, -1)`).
     public var takesShape: Bool {
         switch self {
         case .reshape, .broadcastTo, .sumTo: return true
         case .sum, .mean, .max, .min, .norm, .dot, .outer, .softmax, .logSoftmax, .logsumexp, .crossEntropy, .onehot,
-             .flatten, .transpose, .arange, .firstArgmaxMask, .firstArgminMask:
+             .flatten, .transpose, .arange, .firstArgmaxMask, .firstArgminMask, .trace, .inv, .det, .logdet, .eye:
             return false
         }
     }
@@ -121,7 +124,7 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
     public var positionalArity: ClosedRange<Int> {
         switch self {
         case .sum, .mean, .max, .min, .norm, .softmax, .logSoftmax, .logsumexp, .flatten, .transpose, .arange,
-             .firstArgmaxMask, .firstArgminMask:
+             .firstArgmaxMask, .firstArgminMask, .trace, .inv, .det, .logdet, .eye:
             return 1...1
         case .dot, .outer, .crossEntropy, .onehot, .reshape, .broadcastTo, .sumTo: return 2...2
         }
@@ -133,7 +136,9 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
         case .sum, .mean, .max, .min, .logsumexp: return ["axis", "keepdims"]
         case .softmax, .logSoftmax, .firstArgmaxMask, .firstArgminMask: return ["axis"]
         case .transpose: return ["axes"]
-        case .norm, .dot, .outer, .crossEntropy, .onehot, .reshape, .flatten, .arange, .broadcastTo, .sumTo: return []
+        case .norm, .dot, .outer, .crossEntropy, .onehot, .reshape, .flatten, .arange, .broadcastTo, .sumTo,
+             .trace, .inv, .det, .logdet, .eye:
+            return []
         }
     }
 

@@ -278,6 +278,15 @@ extension Graph {
                     return 4 * operandElements(0) + 2 * rows
                 case .onehot: return FlopCount(0)
                 }
+            case .matrix(let m):
+                // LU is about (2/3) n^3; the inverse's solves add 4/3 n^3 (2 n^3 in all).
+                let n = operand(0).dimensions.first.map { FlopCount($0, bindings) } ?? FlopCount(0)
+                switch m {
+                case .trace: return n
+                case .det, .logdet: return n * n * n
+                case .inverse: return 2 * (n * n * n)
+                case .identity: return FlopCount(0)
+                }
             }
         }
     }

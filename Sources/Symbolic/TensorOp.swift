@@ -13,6 +13,7 @@ public enum TensorOp: Hashable, Sendable {
     case linear(LinearOp)
     case layout(LayoutOp)
     case softmax(SoftmaxOp)
+    case matrix(MatrixOp)
 
     /// The shape of the result, or why the operands do not fit.
     func shape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
@@ -21,6 +22,7 @@ public enum TensorOp: Hashable, Sendable {
         case .linear(let op): return try op.shape(inputs)
         case .layout(let op): return try op.shape(inputs)
         case .softmax(let op): return try op.shape(inputs)
+        case .matrix(let op): return try op.shape(inputs)
         }
     }
 
@@ -31,6 +33,7 @@ public enum TensorOp: Hashable, Sendable {
         case .linear(let op): return try op.evaluate(args)
         case .layout(let op): return try op.evaluate(args, bindings: bindings)
         case .softmax(let op): return try op.evaluate(args, bindings: bindings)
+        case .matrix(let op): return try op.evaluate(args, bindings: bindings)
         }
     }
 
@@ -42,6 +45,7 @@ public enum TensorOp: Hashable, Sendable {
         case .linear(let op): return op.vjp(index, inputs: x, out: out, upstream: g)
         case .layout(let op): return op.vjp(index, inputs: x, out: out, upstream: g)
         case .softmax(let op): return op.vjp(index, inputs: x, out: out, upstream: g)
+        case .matrix(let op): return op.vjp(index, inputs: x, out: out, upstream: g)
         }
     }
 
@@ -52,6 +56,7 @@ public enum TensorOp: Hashable, Sendable {
         case .reduction(let op): return op.isDifferentiable
         case .linear, .softmax: return true
         case .layout(let op): return op.isDifferentiable
+        case .matrix(let op): return op.isDifferentiable
         }
     }
 
@@ -63,6 +68,7 @@ public enum TensorOp: Hashable, Sendable {
         case .linear(let op): return op.printed(args)
         case .layout(let op): return op.printed(args, shapes: shapes)
         case .softmax(let op): return op.printed(args, shapes: shapes)
+        case .matrix(let op): return op.printed(args)
         }
     }
 
@@ -73,6 +79,7 @@ public enum TensorOp: Hashable, Sendable {
         case .linear(let op): return op.name
         case .layout(let op): return op.name
         case .softmax(let op): return op.name
+        case .matrix(let op): return op.name
         }
     }
 

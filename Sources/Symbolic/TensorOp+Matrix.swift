@@ -1,0 +1,116 @@
+import ExprParse
+
+/// The matrix functions of matrix calculus on one square matrix `(n, n)`: trace, inverse,
+/// determinant and log-determinant, plus the identity `eye(n)` that trace's VJP is written
+/// with. Evaluation factorises by LU with partial pivoting (`Tensor+Matrix.swift`); the VJPs
+/// are the closed forms a matrix-calculus table gives, written with existing ops so the
+/// backward pass reads as one: `dA = g * eye(n)`, `dA = -(inv(A).T @ g @ inv(A).T)`,
+/// `dA = g * det(A) * inv(A).T`, `dA = g * inv(A).T`.
+///
+/// Batches `(..., n, n)` are not accepted (a shape error says so); `logdet` is `log(det(A))`:
+/// nan where det(A) < 0 and -inf where it is 0, as `np.log(np.linalg.det(A))` gives, computed
+/// from the LU factors so that it does not overflow where det(A) would.
+public enum MatrixOp: Hashable, Sendable {
+    case trace
+    case inverse
+    case det
+    case logdet
+    /// `eye(n)`: the (n, n) identity. No operands; not differentiable (a constant).
+    case identity(Dimension)
+
+    func shape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
+        switch self {
+        case .trace, .det, .logdet:
+            try MatrixOp.requireSquare(inputs[0], name)
+            return .scalar
+        case .inverse:
+            try MatrixOp.requireSquare(inputs[0], name)
+            return inputs[0]
+        case .identity(let n): return TensorShape([n, n])
+        }
+    }
+
+    /// A square matrix: rank 2 with both axes the same size or the same named dimension.
+    static func requireSquare(_ shape: TensorShape, _ name: String) throws(ShapeError) {
+        guard shape.rank == 2, shape.dimensions[0] == shape.dimensions[1] else {
+            throw .wrongRank(operation: name, expected: "a square matrix (n, n)", got: shape)
+        }
+    }
+
+    func evaluate(_ args: [Tensor], bindings: [String: Int]) throws(TensorError) -> Tensor {
+        switch self {
+        case .trace:
+            let n = args[0].sizes[0]
+            var s = 0.0
+            for i in 0..<n { s += args[0].scalars[i * n + i] }
+            return Tensor(scalar: s)
+        case .inverse:
+            return Tensor(unchecked: args[0].sizes, LUFactorization(args[0]).inverse())
+        case .det:
+            return Tensor(scalar: LUFactorization(args[0]).determinant)
+        case .logdet:
+            return Tensor(scalar: LUFactorization(args[0]).logDeterminant)
+        case .identity(let d):
+            let n: Int
+            switch d {
+            case .fixed(let size): n = size
+            case .named(let name):
+                guard let size = bindings[name] else { throw .shape(.unresolvedDimension(name: name, shape: TensorShape([d, d]))) }
+                n = size
+            }
+            var out = try Tensor.filled(0, shape: [n, n])
+            for i in 0..<n { out.scalars[i * n + i] = 1 }
+            return out
+        }
+    }
+
+    var isDifferentiable: Bool {
+        switch self {
+        case .trace, .inverse, .det, .logdet: return true
+        case .identity: return false
+        }
+    }
+
+    func vjp(_ index: Int, inputs x: [Term], out: Term, upstream g: Term) -> Term? {
+        switch self {
+        case .trace:
+            // d tr(A) = I: the upstream on the diagonal.
+            return g * x[0].identity()
+        case .inverse:
+            // d inv(A) = -inv(A) dA inv(A), so dA = -inv(A).T @ G @ inv(A).T.
+            let t = out.transposed()
+            return -(t.matmul(g).matmul(t))
+        case .det:
+            // Jacobi's formula: d det(A) = det(A) tr(inv(A) dA), so dA = g * det(A) * inv(A).T.
+            return (g * out) * x[0].tensor(.matrix(.inverse)).transposed()
+        case .logdet:
+            return g * x[0].tensor(.matrix(.inverse)).transposed()
+        case .identity:
+            return nil
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .trace: return "trace"
+        case .inverse: return "inv"
+        case .det: return "det"
+        case .logdet: return "logdet"
+        case .identity: return "eye"
+        }
+    }
+
+    func printed(_ args: [Printed]) -> Printed {
+        switch self {
+        case .trace, .inverse, .det, .logdet: return TensorOp.call(name, [args[0].text])
+        case .identity(let n): return TensorOp.call(name, [n.description])
+        }
+    }
+}
+
+extension Term {
+    /// The identity matrix of this square matrix's size.
+    func identity() -> Term {
+        Term(graph.tensor(.matrix(.identity(shape.dimensions[0])), []), graph)
+    }
+}
