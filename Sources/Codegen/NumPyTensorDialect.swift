@@ -109,14 +109,16 @@ struct NumPyTensorDialect: Dialect {
     }
 
     /// NumPy's linear algebra; log det from `slogdet` (no overflow), with log(sign) added so
-    /// that a negative determinant gives nan and a zero one -inf, as the evaluator does.
+    /// that a negative determinant gives nan and a zero one -inf, as the evaluator does. (A
+    /// staged logdet is written by the emitter as two lines that factorise once.)
     private func matrix(_ op: MatrixOp, _ args: [Printed]) -> Printed {
         switch op {
         case .trace: return Self.call("np.trace", [args[0].text])
         case .inverse: return Self.call("np.linalg.inv", [args[0].text])
         case .det: return Self.call("np.linalg.det", [args[0].text])
         case .logdet:
-            return Printed("(lambda sign, logabsdet: logabsdet + np.log(sign))(*np.linalg.slogdet(\(args[0].text)))", Printed.Level.atom)
+            let slogdet = "np.linalg.slogdet(\(args[0].text))"
+            return Printed("\(slogdet)[1] + np.log(\(slogdet)[0])", Printed.Level.sum)
         case .identity(let n): return Self.call("np.eye", [dimension(n)])
         }
     }

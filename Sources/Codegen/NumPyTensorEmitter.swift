@@ -142,7 +142,15 @@ struct NumPyTensorFunction {
             let name = names[node] ?? equation.name
             let stageNames = names
             stageSoftmaxLines(under: node, includingRoot: true, names: { stageNames[$0] })
-            let expression = pinned[node] ?? printer.printed(node, names: { stageNames[$0] }, literalRoot: true).text
+            var expression = pinned[node] ?? printer.printed(node, names: { stageNames[$0] }, literalRoot: true).text
+            if pinned[node] == nil, case .tensor(.matrix(.logdet)) = graph[node].op {
+                // One factorisation: slogdet's (sign, log|det|), then log(sign) added so that a
+                // negative determinant gives nan (and a zero one -inf), as log(det(A)) would.
+                let argument = printer.printed(graph[node].children[0], names: { stageNames[$0] }).text
+                let slogdet = plan.unique(name + "_slogdet")
+                lines.append("\(slogdet) = np.linalg.slogdet(\(argument))")
+                expression = "\(slogdet)[1] + np.log(\(slogdet)[0])"
+            }
             lines.append("\(name) = \(expression)")
             forwardText[node] = "\(name) = \(expression)"
         }

@@ -66,6 +66,13 @@ import Testing
         Case(source: "Z: (N, 4); y: int (N,); sum(Z[arange(N), y] * (y + 1)^-2) + sum(Z[arange(N), y])",
              shows: ["Z[np.arange(N), y]", "y_float + 1"]),
         Case(source: "X: (N, 3); W: (3, 2); logsumexp(X @ W)", shows: ["def f(X, W, dout):"]),
+        // Matrix functions at well-conditioned matrices (diagonally dominant, or R R^T + I).
+        Case(source: "A: (3, 3); det(A + 5 * eye(3)) + trace(A) + logdet(A @ A.T + eye(3))",
+             shows: ["np.linalg.det(", "np.trace(A)", "np.linalg.slogdet(", "[1] + np.log(", "np.eye(3)"]),
+        Case(source: "A: (3, 3); b: (3,); sum((inv(A + 5 * eye(3)) @ b)^2)", shows: ["np.linalg.inv("]),
+        Case(source: "A: (2, 2); inv(A + 5 * eye(2))", shows: ["def f(A, dout):"]),
+        Case(source: "A: (N, N); trace(A) * logdet(A + 5 * eye(N)) + sum(inv(A + 5 * eye(N)) * A)", shows: ["np.eye(N)", "N = A.shape[0]"]),
+        Case(source: "A: (3, 3); log(abs(det(A - 5 * eye(3))))", shows: ["np.abs(b)", "np.sign(b)"]),
     ]
 
     static func gradient(_ source: String) throws -> Gradient { try Gradient(source: source) }
