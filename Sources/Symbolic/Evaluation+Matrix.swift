@@ -26,10 +26,8 @@ extension Gradient {
             case .inverse, .det, .logdet: break
             case .trace, .identity: continue
             }
-            guard let a = graph[eq.node].children.first.flatMap({ values[$0.int] }), a.rank == 2,
+            guard let a = graph[eq.node].children.first.flatMap({ values[$0.int] }), a.rank >= 2,
                   a.scalars.allSatisfy(\.isFinite) else { continue }
-            let n = a.sizes[0]
-            let factors = LUFactorization(a)
             let consequence: String
             switch op {
             case .inverse: consequence = "inv has inf or nan elements"
@@ -37,21 +35,31 @@ extension Gradient {
             case .logdet: consequence = "logdet is -inf and its gradient inv(A).T has inf or nan elements"
             case .trace, .identity: consequence = ""
             }
-            if let column = factors.zeroPivot {
-                found.append(MatrixWarning(equation: eq.name,
-                                           message: "the matrix is singular (pivot 0 in column \(column) of its LU factorisation): \(consequence)"))
-                continue
-            }
-            let condition = LUFactorization.conditionNumber(a.scalars, n: n)
-            if condition >= Gradient.nearlySingularCondition {
-                let digits = Swift.min(16, Int(log10(condition)))
-                found.append(MatrixWarning(equation: eq.name, message: "the matrix is nearly singular (condition number "
-                    + String(format: "%.1e", condition) + " in the 1-norm): about \(digits) of the 16 significant digits of its inverse, and of the gradient, may be lost"))
-            }
-            if op == .logdet, factors.determinant < 0 {
-                found.append(MatrixWarning(equation: eq.name,
-                                           message: "the determinant is negative (" + Tensor.formatElement(factors.determinant)
-                                               + "), so logdet, its logarithm, is nan; log(abs(det(A))) is the log of its magnitude"))
+            // In a batch, the first matrix of each kind of trouble is named by its flat index.
+            let blocks = MatrixOp.matrices(of: a)
+            var reported = Set<Int>()
+            for (index, (m, n)) in blocks.enumerated() {
+                let which = blocks.count > 1 || a.rank > 2 ? "matrix \(index) of the batch" : "the matrix"
+                let factors = LUFactorization(m, n: n)
+                if let column = factors.zeroPivot {
+                    if reported.insert(0).inserted {
+                        found.append(MatrixWarning(equation: eq.name,
+                                                   message: "\(which) is singular (pivot 0 in column \(column) of its LU factorisation): \(consequence)"))
+                    }
+                    continue
+                }
+                let condition = LUFactorization.conditionNumber(m, n: n)
+                if condition >= Gradient.nearlySingularCondition, reported.insert(1).inserted {
+                    let digits = Swift.min(16, Int(log10(condition)))
+                    found.append(MatrixWarning(equation: eq.name, message: "\(which) is nearly singular (condition number "
+                        + String(format: "%.1e", condition) + " in the 1-norm): about \(digits) of the 16 significant digits of its inverse, and of the gradient, may be lost"))
+                }
+                if op == .logdet, factors.determinant < 0, reported.insert(2).inserted {
+                    let subject = which == "the matrix" ? "the determinant" : "the determinant of \(which)"
+                    found.append(MatrixWarning(equation: eq.name,
+                                               message: "\(subject) is negative (" + Tensor.formatElement(factors.determinant)
+                                                   + "), so logdet, its logarithm, is nan; log(abs(det(A))) is the log of its magnitude"))
+                }
             }
         }
         return found

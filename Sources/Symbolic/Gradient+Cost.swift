@@ -279,12 +279,13 @@ extension Graph {
                 case .onehot: return FlopCount(0)
                 }
             case .matrix(let m):
-                // LU is about (2/3) n^3; the inverse's solves add 4/3 n^3 (2 n^3 in all).
-                let n = operand(0).dimensions.first.map { FlopCount($0, bindings) } ?? FlopCount(0)
+                // Per matrix: LU is about (2/3) n^3, counted as n^3; the inverse's solves add
+                // about n^3 more. A batch multiplies by its count.
+                let n = operand(0).dimensions.last.map { FlopCount($0, bindings) } ?? FlopCount(0)
                 switch m {
-                case .trace: return n
-                case .det, .logdet: return n * n * n
-                case .inverse: return 2 * (n * n * n)
+                case .trace: return elements * n
+                case .det, .logdet: return operandElements(0) * n
+                case .inverse: return 2 * (operandElements(0) * n)
                 case .identity: return FlopCount(0)
                 }
             }

@@ -72,6 +72,9 @@ import Testing
         Case(source: "A: (3, 3); b: (3,); sum((inv(A + 5 * eye(3)) @ b)^2)", shows: ["np.linalg.inv("]),
         Case(source: "A: (2, 2); inv(A + 5 * eye(2))", shows: ["def f(A, dout):"]),
         Case(source: "A: (N, N); trace(A) * logdet(A + 5 * eye(N)) + sum(inv(A + 5 * eye(N)) * A)", shows: ["np.eye(N)", "N = A.shape[0]"]),
+        Case(source: "A: (2, 3, 3); w: (2,); (det(A + 5 * eye(3)) + logdet(A @ A.T + eye(3)) + trace(A)) @ w + sum(inv(A + 5 * eye(3)) * A)",
+             shows: ["np.trace(A, axis1=-2, axis2=-1)", "np.reshape("]),
+        Case(source: "A: (B, 2, 2); inv(A + 5 * eye(2))", shows: ["def f(A, dout):"]),
         Case(source: "A: (3, 3); log(abs(det(A - 5 * eye(3))))", shows: ["np.abs(b)", "np.sign(b)"]),
     ]
 

@@ -99,6 +99,17 @@ import Testing
         #expect(try gradient.evaluate(tensors: [try Tensor(shape: [2, 2], scalars: [.nan, 1, 1, 1])]).matrixWarnings.isEmpty)
     }
 
+    @Test func aBatchNamesTheFirstTroubledMatrixByItsIndex() throws {
+        let gradient = try Gradient(source: "A: (3, 2, 2); sum(logdet(A))")
+        let batch = try Tensor(shape: [3, 2, 2], scalars: [4, 7, 2, 6, 1, 2, 3, 4, 1, 2, 2, 4])
+        let result = try gradient.evaluate(tensors: [batch])
+        #expect(result.matrixWarnings.map(\.message) == [
+            "the determinant of matrix 1 of the batch is negative (-2.0), so logdet, its logarithm, is nan; log(abs(det(A))) is the log of its magnitude",
+            "matrix 2 of the batch is singular (pivot 0 in column 1 of its LU factorisation): logdet is -inf and its gradient inv(A).T has inf or nan elements",
+        ])
+        #expect(result.forward[0].scalars[0] == Foundation.log(10))
+    }
+
     @Test func theSecondDerivativeMachineryCanDifferentiateEveryVJPAgain() throws {
         // Each VJP is built from differentiable ops (inv, det, matmul, transpose, eye), so the
         // backward pass is itself a program with a gradient: its closed forms are finite here.

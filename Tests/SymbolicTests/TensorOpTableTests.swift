@@ -610,6 +610,24 @@ struct TableCase: Sendable, CustomTestStringConvertible {
         add("trace(A) and det(A) of (N, N)", [TableInput(name: "A", declared: TensorShape([nDim, nDim]), sizes: [sn, sn], diagonal: Double(2 * sn + 1))],
             { g, x in try g.elementwise(.add, [try op(g, .matrix(.trace), x), try op(g, .matrix(.det), x)]) },
             { r in LoopArray([], [(0..<sn).reduce(0) { $0 + r[0][[$1, $1]] } + LoopArray.det(r[0])]) })
+        // Batches: every matrix function on the last two axes, one matrix at a time.
+        let (bb, bm) = (d(), d())
+        let batchOf: @Sendable (LoopArray, (LoopArray) -> LoopArray) -> LoopArray = { a, f in
+            let n = a.sizes[a.sizes.count - 1], size = n * n
+            let blocks = stride(from: 0, to: a.data.count, by: size).map { f(LoopArray([n, n], Array(a.data[$0..<($0 + size)]))) }
+            return LoopArray(Array(a.sizes.dropLast(2)) + (blocks.first?.sizes ?? []), blocks.flatMap(\.data))
+        }
+        func batch(_ name: String, _ sizes: [Int]) -> TableInput {
+            TableInput(name: name, declared: TensorShape(sizes), sizes: sizes, diagonal: Double(2 * (sizes.last ?? 0) + 1))
+        }
+        add("det(A) of a batch (B, n, n)", [batch("A", [bb, bm, bm])], { g, x in try op(g, .matrix(.det), x) },
+            { batchOf($0[0]) { LoopArray([], [LoopArray.det($0)]) } })
+        add("logdet(A) of a batch (2, B, n, n)", [batch("A", [2, bb, bm, bm])], { g, x in try op(g, .matrix(.logdet), x) },
+            { batchOf($0[0]) { LoopArray([], [Foundation.log(LoopArray.det($0))]) } })
+        add("inv(A) of a batch (B, n, n)", [batch("A", [bb, bm, bm])], { g, x in try op(g, .matrix(.inverse), x) },
+            { batchOf($0[0]) { LoopArray.inverse($0) } })
+        add("trace(A) of a batch (B, n, n)", [real("A", [bb, bm, bm])], { g, x in try op(g, .matrix(.trace), x) },
+            { batchOf($0[0]) { r in LoopArray([], [(0..<bm).reduce(0) { $0 + r[[$1, $1]] }]) } })
         add("inv(A) of (N, N)", [TableInput(name: "A", declared: TensorShape([nDim, nDim]), sizes: [sn, sn], diagonal: Double(2 * sn + 1))],
             { g, x in try op(g, .matrix(.inverse), x) }, { LoopArray.inverse($0[0]) })
         return cases
@@ -628,8 +646,11 @@ struct TableCase: Sendable, CustomTestStringConvertible {
                 return input.positive ? Double.random(in: 0.5...2, using: &rng) : Double.random(in: -2...2, using: &rng)
             }
             var matrix = try Tensor(shape: input.sizes, scalars: scalars)
-            if input.diagonal != 0, input.sizes.count == 2 {
-                for i in 0..<input.sizes[0] { matrix.scalars[i * input.sizes[0] + i] += input.diagonal }
+            if input.diagonal != 0, let n = input.sizes.last, n > 0 {
+                // Every matrix of a batch.
+                for start in stride(from: 0, to: count, by: n * n) {
+                    for i in 0..<n { matrix.scalars[start + i * n + i] += input.diagonal }
+                }
             }
             return matrix
         }

@@ -37,7 +37,7 @@ public enum SourceTokens {
                     if ["import", "numpy", "as", "def", "return"].contains(word) && parenDepth == 0 { continue }
                     if word == "np" && (next == .punctuation(".") || previous == .identifier("as")) { continue }
                     // Keyword arguments (`dtype=np.float64`, `axis=1`, `keepdims=True`).
-                    if ["dtype", "axis", "keepdims"].contains(word) && next == .punctuation("=") && parenDepth > 0 { continue }
+                    if ["dtype", "axis", "keepdims", "axis1", "axis2"].contains(word) && next == .punctuation("=") && parenDepth > 0 { continue }
                     if word == "True" && previous == .punctuation("=") && parenDepth > 0 { continue }
                     if previous == .identifier("def") {
                         if word != functionName { problems.append("function named '\(word)', expected '\(functionName)'") }

@@ -53,6 +53,22 @@ import Testing
         #expect(run.stderr == "")
     }
 
+    @Test func aBatchOfMatricesWorksOnTheLastTwoAxesLikeNumPy() {
+        // NumPy: np.linalg.det(A).sum() + np.linalg.slogdet(A)[1].sum() + np.trace(A, axis1=-2, axis2=-1).sum().
+        let run = runSymdiff(["eval", "A: (2, 2, 2); sum(det(A)) + sum(logdet(A)) + sum(trace(A))", "--at", "A=[[[2,1],[1,3]],[[4,1],[0,2]]]"])
+        #expect(run.stdout == """
+            f = 27.688879454113938
+            df/dA = [[[ 4.6  , -1.2  ],
+                      [-1.2  ,  3.4  ]],
+
+                     [[ 3.25 ,  0.0  ],
+                      [-1.125,  5.5  ]]]
+
+            """)
+        #expect(run.stderr == "")
+        #expect(runSymdiff(["grad", "A: (B, 3, 3); sum(logdet(A))"]).stdout == "df/dA = inv(A).T\n")
+    }
+
     @Test func closedFormsReadAsMatrixCalculusWritesThem() {
         let cases: [(String, String)] = [
             ("A: (3, 3); logdet(A)", "df/dA = inv(A).T\n"),
@@ -136,10 +152,10 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stdout == "")
         #expect(run.stderr == """
-            input:1:12: error: det expects a square matrix (n, n), got shape (2,3)
+            input:1:12: error: det expects a square matrix (n, n), or a batch of them (..., n, n), got shape (2,3)
             A: (2, 3); det(A)
                        ^~~~~~
-            note: det is defined for a square matrix (n, n)
+            note: det is defined for a square matrix (n, n), or a batch of them (..., n, n)
 
             """)
         let size = runSymdiff(["grad", "A: (2, 2); sum(A * eye(0))"])
