@@ -211,8 +211,12 @@ struct NumPyTensorFunction {
             let gate = gradient.gateNames(c, names, adjointNames: adjointNames)
             let operands = graph[c.source].children + [c.source]
             let stageNames = names, pins = pinned
+            let graph = self.graph
             let local: (NodeID) -> String? = { [temporaries] id in
                 if operands.contains(id), let name = stageNames[id] { return name }
+                // A matrix function the forward pass computed is read, not factorised again
+                // (det's and logdet's gradients read inv(A)).
+                if case .tensor(.matrix) = graph[id].op, let name = stageNames[id] { return name }
                 return pins[id] ?? temporaries[id] ?? gate(id)
             }
             var pending: [String] = []
