@@ -76,6 +76,9 @@ import Testing
             ("A: (3, 3); trace(A)", "df/dA = eye(3)\n"),
             ("A: (3, 3); B: (3, 3); trace(A @ B)", "df/dA = B.T\ndf/dB = A.T\n"),
             ("A: (3, 3); trace(A @ A)", "df/dA = 2*A.T\n"),
+            // The identity is dropped from products and transposes (it was `eye(N).T @ ...`).
+            ("A: (N, N); sum(eye(N) @ A)", "df/dA = broadcast_to(1, (N, N))\n"),
+            ("A: (3, 3); B: (3, 3); trace(eye(3) @ A @ B)", "df/dA = B.T\ndf/dB = A.T\n"),
             ("A: (3, 3); x: (3,); x @ inv(A) @ x", "df/dA = -(inv(A).T @ outer(x, x) @ inv(A).T)\ndf/dx = x @ inv(A) + inv(A) @ x\n"),
         ]
         for (source, want) in cases {
