@@ -282,8 +282,10 @@ extension Gradient {
         let dialect = printer.dialect
         if let vjp = c.vjp { return printer.printed(vjp, names: names) }
         if upstream == nil, graph.shapes[c.partial.int] != graph.shapes[c.target.int] {
-            // The seed times a partial of a smaller shape: stretched to the target's.
-            let partial = printer.printed(c.partial, names: names)
+            // The seed times a partial of a smaller shape: stretched to the target's, with the
+            // sign a constant partial absorbed (`sum(1 - x/0.3)`: dx is -10/3 stretched).
+            var partial = printer.printed(c.partial, names: names)
+            if step.flipsPartial, let k = graph.numberValue(c.partial) { partial = Gradient.signed(-k, dialect) }
             return dialect.tensor(.layout(.broadcast(graph.shapes[c.target.int])), [partial], shapes: [graph.shapes[c.partial.int]])
         }
         if step.flipsPartial, let k = graph.numberValue(c.partial) {

@@ -66,6 +66,8 @@ import Testing
         Case(source: "Z: (N, 4); y: int (N,); sum(Z[arange(N), y] * (y + 1)^-2) + sum(Z[arange(N), y])",
              shows: ["Z[np.arange(N), y]", "y_float + 1"]),
         Case(source: "X: (N, 3); W: (3, 2); logsumexp(X @ W)", shows: ["def f(X, W, dout):"]),
+        // A negated seed into a stretched constant partial (emitted dx was +10/3).
+        Case(source: "x: (1, 4); s: (3, 2); sum(1 - x / 0.3) + sum(s - -s)", shows: ["np.broadcast_to(-10/3, (1, 4))"]),
         // Matrix functions at well-conditioned matrices (diagonally dominant, or R R^T + I).
         Case(source: "A: (3, 3); det(A + 5 * eye(3)) + trace(A) + logdet(A @ A.T + eye(3))",
              shows: ["np.linalg.det(", "np.trace(A)", "np.linalg.slogdet(", "[1] + np.log(", "np.eye(3)"]),
