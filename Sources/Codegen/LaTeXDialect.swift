@@ -120,7 +120,12 @@ public struct LaTeXDialect: Dialect {
                 // Matrix products associate, so a chain needs no parentheses (`W^\\top W x`);
                 // the level is a unary's so that a scalar factor joins it (`2 W^\\top W x`).
                 return Printed(wrap(args[0], below: Printed.Level.unary) + " " + wrap(args[1], below: Printed.Level.unary), Printed.Level.unary)
-            case .transpose: return Printed(atom(0) + "^\\top", Printed.Level.power)
+            case .transpose:
+                // The transposed inverse as matrix calculus writes it: A^{-\top}.
+                if args[0].precedence == Printed.Level.power, args[0].text.hasSuffix("^{-1}") {
+                    return Printed(String(args[0].text.dropLast(5)) + "^{-\\top}", Printed.Level.power)
+                }
+                return Printed(atom(0) + "^\\top", Printed.Level.power)
             case .permute(let axes): return applied("\\operatorname{transpose}_{(\(axes.map(String.init).joined(separator: ",")))}", a(0))
             // `(W x) x^\\top`: the column is grouped, as a course writes an outer product.
             case .outer: return Printed(wrap(args[0], below: Printed.Level.atom) + " " + atom(1) + "^\\top", Printed.Level.unary)
@@ -144,6 +149,14 @@ public struct LaTeXDialect: Dialect {
             case .logsumexp: return applied("\\operatorname{logsumexp}", a(0))
             case .crossEntropy: return applied("\\operatorname{CE}", a(0) + ", " + a(1))
             case .onehot(let k): return Printed("\\mathbf{e}_{\(a(0))}^{(\(k))}", Printed.Level.atom)
+            }
+        case .matrix(let m):
+            switch m {
+            case .trace: return applied("\\operatorname{tr}", a(0))
+            case .inverse: return Printed(atom(0) + "^{-1}", Printed.Level.power)
+            case .det: return applied("\\det", a(0))
+            case .logdet: return applied("\\log\\det", a(0))
+            case .identity(let n): return Printed("I_{\(n)}", Printed.Level.atom)
             }
         case .layout:
             // Layout ops read the same in both: `broadcast_to(x, (2, 3))`, `z[y]`.

@@ -107,6 +107,25 @@ struct NumPyTensorDialect: Dialect {
         case .layout(let l): return layout(l, args, shapes: shapes)
         case .softmax(let s): return softmax(s, args, shapes: shapes)
         case .convolution(let c): return NumPyConvolution.call(c, args, shapes: shapes, names: helperNames)
+        case .matrix(let m): return matrix(m, args, shapes: shapes)
+        }
+    }
+
+    /// NumPy's linear algebra; log det from `slogdet` (no overflow), with log(sign) added so
+    /// that a negative determinant gives nan and a zero one -inf, as the evaluator does. (A
+    /// staged logdet is written by the emitter as two lines that factorise once.)
+    private func matrix(_ op: MatrixOp, _ args: [Printed], shapes: [TensorShape]) -> Printed {
+        switch op {
+        case .trace:
+            // np.trace sums over the first two axes; a batch's matrices are the last two.
+            if shapes[0].rank > 2 { return Self.call("np.trace", [args[0].text, "axis1=-2", "axis2=-1"]) }
+            return Self.call("np.trace", [args[0].text])
+        case .inverse: return Self.call("np.linalg.inv", [args[0].text])
+        case .det: return Self.call("np.linalg.det", [args[0].text])
+        case .logdet:
+            let slogdet = "np.linalg.slogdet(\(args[0].text))"
+            return Printed("\(slogdet)[1] + np.log(\(slogdet)[0])", Printed.Level.sum)
+        case .identity(let n): return Self.call("np.eye", [dimension(n)])
         }
     }
 

@@ -128,7 +128,7 @@ struct NumPyTensorFunction {
         switch t {
         case .layout(.take), .layout(.takeRows), .softmax(.crossEntropy): return position == 1
         case .softmax(.onehot): return position == 0
-        case .reduction, .linear, .layout, .softmax, .convolution: return false
+        case .reduction, .linear, .layout, .softmax, .convolution, .matrix: return false
         }
     }
 
@@ -144,7 +144,15 @@ struct NumPyTensorFunction {
             let name = names[node] ?? equation.name
             let stageNames = names
             stageSoftmaxLines(under: node, includingRoot: true, names: { stageNames[$0] })
-            let expression = pinned[node] ?? printer.printed(node, names: { stageNames[$0] }, literalRoot: true).text
+            var expression = pinned[node] ?? printer.printed(node, names: { stageNames[$0] }, literalRoot: true).text
+            if pinned[node] == nil, case .tensor(.matrix(.logdet)) = graph[node].op {
+                // One factorisation: slogdet's (sign, log|det|), then log(sign) added so that a
+                // negative determinant gives nan (and a zero one -inf), as log(det(A)) would.
+                let argument = printer.printed(graph[node].children[0], names: { stageNames[$0] }).text
+                let slogdet = plan.unique(name + "_slogdet")
+                lines.append("\(slogdet) = np.linalg.slogdet(\(argument))")
+                expression = "\(slogdet)[1] + np.log(\(slogdet)[0])"
+            }
             lines.append("\(name) = \(expression)")
             forwardText[node] = "\(name) = \(expression)"
         }
@@ -205,8 +213,12 @@ struct NumPyTensorFunction {
             let gate = gradient.gateNames(c, names, adjointNames: adjointNames)
             let operands = graph[c.source].children + [c.source]
             let stageNames = names, pins = pinned
+            let graph = self.graph
             let local: (NodeID) -> String? = { [temporaries] id in
                 if operands.contains(id), let name = stageNames[id] { return name }
+                // A matrix function the forward pass computed is read, not factorised again
+                // (det's and logdet's gradients read inv(A)).
+                if case .tensor(.matrix) = graph[id].op, let name = stageNames[id] { return name }
                 return pins[id] ?? temporaries[id] ?? gate(id)
             }
             var pending: [String] = []

@@ -112,6 +112,12 @@ struct SwiftLines {
         line("}")
     }
 
+    /// `}()` one level up: the end of a closure called where it is written.
+    mutating func closeCall() {
+        depth -= 1
+        line("}()")
+    }
+
     /// Closes `count` levels.
     mutating func close(_ count: Int) {
         for _ in 0..<count { close() }

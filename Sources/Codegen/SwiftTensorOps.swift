@@ -53,6 +53,7 @@ extension SwiftTensorWriter {
             case .onehot(let classes): onehot(operand(children[0]), classes: extent(classes), into: d)
             }
         case .convolution(let c): writeConvolution(c, children, into: d)
+        case .matrix(let m): writeMatrix(m, children, into: d)
         }
     }
 

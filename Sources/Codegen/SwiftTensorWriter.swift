@@ -180,7 +180,7 @@ struct SwiftTensorWriter {
     static func isView(_ op: TensorOp) -> Bool {
         switch op {
         case .layout(.broadcast), .layout(.reshape), .reduction(.count): return true
-        case .layout, .reduction, .linear, .softmax, .convolution: return false
+        case .layout, .reduction, .linear, .softmax, .convolution, .matrix: return false
         }
     }
 

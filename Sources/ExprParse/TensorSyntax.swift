@@ -131,17 +131,21 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
              .avgpool1dGrad, .avgpool2dGrad, .maxpool1dPick, .maxpool2dPick:
             return true
         case .sum, .mean, .max, .min, .norm, .dot, .outer, .softmax, .logSoftmax, .logsumexp, .crossEntropy, .onehot,
-             .reshape, .flatten, .transpose, .arange, .broadcastTo, .sumTo, .firstArgmaxMask, .firstArgminMask:
+             .reshape, .flatten, .transpose, .arange, .broadcastTo, .sumTo, .firstArgmaxMask, .firstArgminMask,
+             .trace, .inv, .det, .logdet, .eye:
             return false
         }
     }
+    /// Matrix functions of one square matrix (n, n): `trace(A)`, `inv(A)`, `det(A)`,
+    /// `logdet(A)` (log det(A), nan where det(A) < 0), and `eye(n)`, the identity.
+    case trace, inv, det, logdet, eye
 
     /// Whether the second argument is a shape tuple (`(B, -1)`).
     public var takesShape: Bool {
         switch self {
         case .reshape, .broadcastTo, .sumTo: return true
         case .sum, .mean, .max, .min, .norm, .dot, .outer, .softmax, .logSoftmax, .logsumexp, .crossEntropy, .onehot,
-             .flatten, .transpose, .arange, .firstArgmaxMask, .firstArgminMask:
+             .flatten, .transpose, .arange, .firstArgmaxMask, .firstArgminMask, .trace, .inv, .det, .logdet, .eye:
             return false
         case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
              .conv1dFilterGrad, .conv2dFilterGrad, .conv1dBiasGrad, .conv2dBiasGrad, .maxpool1dGrad, .maxpool2dGrad,
@@ -157,7 +161,7 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
     public var positionalArity: ClosedRange<Int> {
         switch self {
         case .sum, .mean, .max, .min, .norm, .softmax, .logSoftmax, .logsumexp, .flatten, .transpose, .arange,
-             .firstArgmaxMask, .firstArgminMask:
+             .firstArgmaxMask, .firstArgminMask, .trace, .inv, .det, .logdet, .eye:
             return 1...1
         case .dot, .outer, .crossEntropy, .onehot, .reshape, .broadcastTo, .sumTo: return 2...2
         // conv2d(x, w) or conv2d(x, w, b); maxpool2d(x, 2); maxpool2d_grad(x, dy, 2).
@@ -175,7 +179,9 @@ public enum TensorFunction: String, CaseIterable, Hashable, Sendable {
         case .sum, .mean, .max, .min, .logsumexp: return ["axis", "keepdims"]
         case .softmax, .logSoftmax, .firstArgmaxMask, .firstArgminMask: return ["axis"]
         case .transpose: return ["axes"]
-        case .norm, .dot, .outer, .crossEntropy, .onehot, .reshape, .flatten, .arange, .broadcastTo, .sumTo: return []
+        case .norm, .dot, .outer, .crossEntropy, .onehot, .reshape, .flatten, .arange, .broadcastTo, .sumTo,
+             .trace, .inv, .det, .logdet, .eye:
+            return []
         case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
              .conv1dFilterGrad, .conv2dFilterGrad, .maxpool1dGrad, .maxpool2dGrad, .avgpool1dGrad, .avgpool2dGrad,
              .maxpool1dPick, .maxpool2dPick:

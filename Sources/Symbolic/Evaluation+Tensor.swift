@@ -22,6 +22,9 @@ public struct TensorEvaluation: Sendable {
     /// The first equation whose value has a NaN or an infinity.
     public let firstNonFinite: Int?
     public let kinks: [Kink]
+    /// Matrix functions evaluated at a singular or nearly singular matrix, or logdet at a
+    /// negative determinant.
+    public let matrixWarnings: [MatrixWarning]
     /// The sizes the named dimensions took.
     public let bindings: [String: Int]
 }
@@ -177,6 +180,7 @@ extension Gradient {
             edges: edges,
             firstNonFinite: forward.firstIndex { $0.scalars.contains { !$0.isFinite } },
             kinks: tensorKinks(values),
+            matrixWarnings: matrixWarnings(values),
             bindings: bindings)
     }
 

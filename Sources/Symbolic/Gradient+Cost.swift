@@ -295,6 +295,16 @@ extension Graph {
                     return operandElements(node.children.count - 1) * FlopCount(p.spatialAxes == 1 ? p.kernel : p.kernel * p.kernel)
                 case .maxPoolPick(let p): return elements * FlopCount(p.spatialAxes == 1 ? p.kernel : p.kernel * p.kernel)
                 }
+            case .matrix(let m):
+                // Per matrix: LU is about (2/3) n^3, counted as n^3; the inverse's solves add
+                // about n^3 more. A batch multiplies by its count.
+                let n = operand(0).dimensions.last.map { FlopCount($0, bindings) } ?? FlopCount(0)
+                switch m {
+                case .trace: return elements * n
+                case .det, .logdet: return operandElements(0) * n
+                case .inverse: return 2 * (operandElements(0) * n)
+                case .identity: return FlopCount(0)
+                }
             }
         }
     }

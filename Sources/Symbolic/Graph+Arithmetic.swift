@@ -136,6 +136,8 @@ extension Graph {
         case .linear(.transpose):
             if shapes[args[0].int].rank < 2 { return args[0] }
             if self[args[0]].op == .tensor(.linear(.transpose)) { return self[args[0]].children[0] }
+            // The identity is symmetric: eye(n).T is eye(n).
+            if case .tensor(.matrix(.identity)) = self[args[0]].op { return args[0] }
         default:
             break
         }

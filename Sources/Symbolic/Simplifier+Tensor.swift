@@ -7,7 +7,7 @@ import ExprParse
 extension Simplifier {
     mutating func tensor(_ op: TensorOp, _ args: [NodeID]) -> NodeID {
         // A constant-filled array stays one through a reshape, a transpose or another broadcast.
-        if case .tensor(.layout(.broadcast)) = graph[args[0]].op, graph.isConstant[args[0].int],
+        if let first = args.first, case .tensor(.layout(.broadcast)) = graph[first].op, graph.isConstant[first.int],
            graph.shapes[graph[args[0]].children[0].int].rank == 0 {
             switch op {
             case .layout(.reshape), .layout(.broadcast), .linear(.transpose), .linear(.permute):
@@ -16,6 +16,13 @@ extension Simplifier {
                 }
             default:
                 break
+            }
+        }
+        // I @ x = x and x @ I = x (trace's gradient brings the identity into products).
+        if op == .linear(.matmul), let result = try? graph.shape(of: .tensor(op), Children(args)) {
+            for (index, arg) in args.enumerated() {
+                guard case .tensor(.matrix(.identity)) = graph[arg].op, graph.shapes[args[1 - index].int] == result else { continue }
+                return args[1 - index]
             }
         }
         if Simplifier.isLinear(op) {
@@ -53,6 +60,11 @@ extension Simplifier {
         case .softmax: return false
         // Linear too, but a conv net's gradient reads best as the layers wrote it.
         case .convolution: return false
+        case .matrix(let m):
+            switch m {
+            case .trace: return true
+            case .inverse, .det, .logdet, .identity: return false
+            }
         }
     }
 

@@ -269,7 +269,7 @@ struct TensorLowering {
         }
         // Labels are numbers in arithmetic, products and reductions (`W1 @ x`, `outer(g, y)`),
         // but class probabilities of labels (`softmax(y)`) are a slip.
-        let needsReals: Set<TensorFunction> = [.softmax, .logSoftmax, .logsumexp, .crossEntropy]
+        let needsReals: Set<TensorFunction> = [.softmax, .logSoftmax, .logsumexp, .crossEntropy, .inv, .det, .logdet]
         for (argument, node) in zip(arguments, args).prefix(1) where needsReals.contains(function) && holdsLabels(node) {
             throw error("label-as-real", "'\(program.printed(argument))' holds integer labels, but \(function.name) needs real values", at: program[argument].range)
         }
@@ -333,6 +333,20 @@ struct TensorLowering {
             // NumPy's transpose reverses the axes; up to rank 2 that is `.T`.
             if shape.rank <= 2 { return try tensor(.linear(.transpose), args, at: range) }
             return try tensor(.linear(.permute(Array((0..<shape.rank).reversed()))), args, at: range)
+        case .trace: return try tensor(.matrix(.trace), args, at: range)
+        case .inv: return try tensor(.matrix(.inverse), args, at: range)
+        case .det: return try tensor(.matrix(.det), args, at: range)
+        case .logdet: return try tensor(.matrix(.logdet), args, at: range)
+        case .eye:
+            // n is a positive integer or a dimension some input declares, as onehot's K.
+            let declared = Set(program.dimensionNames)
+            let n = integerLiteral(arguments[0]).map(Dimension.fixed)
+                ?? dimension(arguments[0]).flatMap { d in d.size == nil && !declared.contains(d.description) ? nil : d }
+            guard let n, n.size.map({ $0 > 0 }) ?? true else {
+                throw error("eye-size", "the size of eye(n) must be a positive integer or a dimension an input declares",
+                            at: program[arguments[0]].range)
+            }
+            return try tensor(.matrix(.identity(n)), [], at: range)
         case .arange:
             throw error("misplaced-arange", "arange(N) is only allowed as the first index of Z[arange(N), y]", at: range)
         case .conv1d, .conv2d, .maxpool1d, .maxpool2d, .avgpool1d, .avgpool2d, .conv1dInputGrad, .conv2dInputGrad,
@@ -380,7 +394,8 @@ struct TensorLowering {
             op = .maxPoolPick(try pooling(.max))
             operands = [args[0], args[1]]
         case .sum, .mean, .max, .min, .norm, .dot, .outer, .softmax, .logSoftmax, .logsumexp, .crossEntropy, .onehot,
-             .reshape, .flatten, .transpose, .arange, .broadcastTo, .sumTo, .firstArgmaxMask, .firstArgminMask:
+             .reshape, .flatten, .transpose, .arange, .broadcastTo, .sumTo, .firstArgmaxMask, .firstArgminMask,
+             .trace, .inv, .det, .logdet, .eye:
             // `call` sends only the convolution family here.
             throw SymbolicError.programHasErrors
         }

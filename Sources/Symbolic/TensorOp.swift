@@ -14,6 +14,7 @@ public enum TensorOp: Hashable, Sendable {
     case layout(LayoutOp)
     case softmax(SoftmaxOp)
     case convolution(ConvolutionOp)
+    case matrix(MatrixOp)
 
     /// The shape of the result, or why the operands do not fit.
     func shape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
@@ -23,6 +24,7 @@ public enum TensorOp: Hashable, Sendable {
         case .layout(let op): return try op.shape(inputs)
         case .softmax(let op): return try op.shape(inputs)
         case .convolution(let op): return try op.shape(inputs)
+        case .matrix(let op): return try op.shape(inputs)
         }
     }
 
@@ -34,6 +36,7 @@ public enum TensorOp: Hashable, Sendable {
         case .layout(let op): return try op.evaluate(args, bindings: bindings)
         case .softmax(let op): return try op.evaluate(args, bindings: bindings)
         case .convolution(let op): return try op.evaluate(args)
+        case .matrix(let op): return try op.evaluate(args, bindings: bindings)
         }
     }
 
@@ -46,6 +49,7 @@ public enum TensorOp: Hashable, Sendable {
         case .layout(let op): return op.vjp(index, inputs: x, out: out, upstream: g)
         case .softmax(let op): return op.vjp(index, inputs: x, out: out, upstream: g)
         case .convolution(let op): return op.vjp(index, inputs: x, out: out, upstream: g)
+        case .matrix(let op): return op.vjp(index, inputs: x, out: out, upstream: g)
         }
     }
 
@@ -57,6 +61,7 @@ public enum TensorOp: Hashable, Sendable {
         case .linear, .softmax: return true
         case .layout(let op): return op.isDifferentiable
         case .convolution(let op): return op.isDifferentiable
+        case .matrix(let op): return op.isDifferentiable
         }
     }
 
@@ -69,6 +74,7 @@ public enum TensorOp: Hashable, Sendable {
         case .layout(let op): return op.printed(args, shapes: shapes)
         case .softmax(let op): return op.printed(args, shapes: shapes)
         case .convolution(let op): return op.printed(args)
+        case .matrix(let op): return op.printed(args)
         }
     }
 
@@ -80,6 +86,7 @@ public enum TensorOp: Hashable, Sendable {
         case .layout(let op): return op.name
         case .softmax(let op): return op.name
         case .convolution(let op): return op.name
+        case .matrix(let op): return op.name
         }
     }
 

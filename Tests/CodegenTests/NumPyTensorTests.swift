@@ -66,6 +66,18 @@ import Testing
         Case(source: "Z: (N, 4); y: int (N,); sum(Z[arange(N), y] * (y + 1)^-2) + sum(Z[arange(N), y])",
              shows: ["Z[np.arange(N), y]", "y_float + 1"]),
         Case(source: "X: (N, 3); W: (3, 2); logsumexp(X @ W)", shows: ["def f(X, W, dout):"]),
+        // A negated seed into a stretched constant partial (emitted dx was +10/3).
+        Case(source: "x: (1, 4); s: (3, 2); sum(1 - x / 0.3) + sum(s - -s)", shows: ["np.broadcast_to(-10/3, (1, 4))"]),
+        // Matrix functions at well-conditioned matrices (diagonally dominant, or R R^T + I).
+        Case(source: "A: (3, 3); det(A + 5 * eye(3)) + trace(A) + logdet(A @ A.T + eye(3))",
+             shows: ["np.linalg.det(", "np.trace(A)", "np.linalg.slogdet(", "[1] + np.log(", "np.eye(3)"]),
+        Case(source: "A: (3, 3); b: (3,); sum((inv(A + 5 * eye(3)) @ b)^2)", shows: ["np.linalg.inv("]),
+        Case(source: "A: (2, 2); inv(A + 5 * eye(2))", shows: ["def f(A, dout):"]),
+        Case(source: "A: (N, N); trace(A) * logdet(A + 5 * eye(N)) + sum(inv(A + 5 * eye(N)) * A)", shows: ["np.eye(N)", "N = A.shape[0]"]),
+        Case(source: "A: (2, 3, 3); w: (2,); (det(A + 5 * eye(3)) + logdet(A @ A.T + eye(3)) + trace(A)) @ w + sum(inv(A + 5 * eye(3)) * A)",
+             shows: ["np.trace(A, axis1=-2, axis2=-1)", "np.reshape("]),
+        Case(source: "A: (B, 2, 2); inv(A + 5 * eye(2))", shows: ["def f(A, dout):"]),
+        Case(source: "A: (3, 3); log(abs(det(A - 5 * eye(3))))", shows: ["np.abs(b)", "np.sign(b)"]),
     ] + convolution
 
     /// Convolution and pooling (issue 14): the shared corpus, with the calls each must show.
@@ -274,17 +286,7 @@ import Testing
     /// The module-level functions of emitted code (name -> definition) and the generated
     /// function `functionName` itself, with the import line.
     static func split(_ text: String, functionName: String = "f") -> (helpers: [String: String], function: String) {
-        var helpers: [String: String] = [:]
-        var function = ""
-        for block in text.components(separatedBy: "\n\n\n") {
-            guard block.hasPrefix("def "), let open = block.firstIndex(of: "(") else {
-                function += block + "\n\n\n"
-                continue
-            }
-            let name = String(block[block.index(block.startIndex, offsetBy: 4)..<open])
-            if name == functionName { function += block } else { helpers[name] = block }
-        }
-        return (helpers, function)
+        SourceTokens.splitNumPyModule(text, functionName: functionName)
     }
 
     /// Only the functions a program's ops call are written, and they read like the staged program.

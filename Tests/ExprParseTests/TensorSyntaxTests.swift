@@ -138,6 +138,20 @@ struct TensorSyntaxTests {
         #expect(kinds == ["tensor max 0", "tensor max 1", "call max", "tensor min 0"])
     }
 
+    @Test("the matrix functions are tensor calls of one argument; as names they stay variables")
+    func matrixFunctions() {
+        #expect(reprinted("trace(A) + det(A) * logdet(A @ A.T) + sum(inv(A) * eye(3))")
+                == "trace(A) + det(A)*logdet(A @ A.T) + sum(inv(A)*eye(3))")
+        var kinds: [String] = []
+        for node in Parser.parse("trace(A) + inv(A)[0, 0] + det(A) + logdet(A) + eye(N)[0, 0]").program.nodes {
+            if case .tensorCall(let function, let args, _) = node.kind { kinds.append("\(function.name) \(args.count)") }
+        }
+        #expect(kinds == ["trace 1", "inv 1", "det 1", "logdet 1", "eye 1"])
+        #expect(reprinted("det = a*b; det(x)") == "det = a*b\ndet*x")
+        #expect(Parser.parse("trace + inv").program.inputs == ["trace", "inv"])
+        #expect(!Parser.parse("det(A, B)").diagnostics.filter { $0.severity == .error }.isEmpty)
+    }
+
     @Test("a tensor function's name stays a valid variable name, as it was before")
     func tensorNamesAreNotReserved() {
         #expect(reprinted("mean = (a + b)/2; mean^2") == "mean = (a + b)/2\nmean^2")

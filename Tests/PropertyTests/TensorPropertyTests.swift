@@ -38,6 +38,9 @@ import Testing
     /// or an infinity where the value is finite.
     static func cases(seed: UInt64, count: Int, arrayOutput: Int = 20, nonFiniteGradients: UnsafeMutablePointer<[String]>?) -> [Case] {
         var random = RandomTensorPrograms(seed: seed)
+        // Seeds ending in 4 (1204, 1214, 1224) also draw trace, det, logdet and inv; the others
+        // keep the streams they had before the matrix functions.
+        random.matrixFunctions = seed % 10 == 4
         var result: [Case] = []
         for index in 0..<count {
             let program = random.program(arrayOutput: arrayOutput)
@@ -115,7 +118,7 @@ import Testing
         return a
     }
 
-    @Test(arguments: Array<UInt64>(1200...1203)) func gradientMatchesFiniteDifferences(seed: UInt64) throws {
+    @Test(arguments: Array<UInt64>(1200...1204)) func gradientMatchesFiniteDifferences(seed: UInt64) throws {
         var rng = RandomTensorPrograms(seed: seed &* 7919)
         var checked = 0, skipped = 0
         var nonFinite: [String] = []
@@ -248,7 +251,7 @@ extension TensorPropertyTests {
         }
     }
 
-    @Test(arguments: Array<UInt64>(1210...1213)) func closedFormsParseBackToTheGradient(seed: UInt64) throws {
+    @Test(arguments: Array<UInt64>(1210...1214)) func closedFormsParseBackToTheGradient(seed: UInt64) throws {
         var compared = 0
         for c in Self.cases(seed: seed, count: 80) {
             let g = c.gradient
@@ -327,7 +330,7 @@ extension TensorPropertyTests {
         return (lines.joined(separator: "\n"), aliases)
     }
 
-    @Test(arguments: Array<UInt64>(1220...1223)) func stagedLinesExecuteToTheEvaluator(seed: UInt64) throws {
+    @Test(arguments: Array<UInt64>(1220...1224)) func stagedLinesExecuteToTheEvaluator(seed: UInt64) throws {
         var compared = 0
         for c in Self.cases(seed: seed, count: 80) {
             let g = c.gradient
@@ -382,6 +385,20 @@ extension TensorPropertyTests {
         } catch {
             Issue.record("\(source) is refused without a source position: \(error)")
         }
+    }
+
+    /// The matrix seeds exercise every matrix function (the generator also draws convolution
+    /// and pooling, so each function's share is a handful of programs per seed).
+    @Test func matrixSeedsDrawEveryMatrixFunction() {
+        var counts: [String: Int] = [:]
+        for seed: UInt64 in [1204, 1214, 1224] {
+            for c in Self.cases(seed: seed, count: 80) {
+                for f in ["trace(", "det(", "logdet(", "inv("] where c.context.contains(f) && !(f == "det(" && !c.context.replacingOccurrences(of: "logdet(", with: "").contains("det(")) {
+                    counts[f, default: 0] += 1
+                }
+            }
+        }
+        for f in ["trace(", "det(", "logdet(", "inv("] { #expect(counts[f, default: 0] >= 5, "\(f) in \(counts[f, default: 0]) programs") }
     }
 
     /// Valid programs with one declaration's shape changed: refused cleanly or still valid,

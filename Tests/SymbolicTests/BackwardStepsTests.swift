@@ -24,6 +24,14 @@ import Testing
         #expect(try Self.listing("exp(-x) - sin(x)") == "da = b\ndx = -cos(x) - da")
     }
 
+    /// The seed through a negation into a constant partial of an array: the sign goes into
+    /// the stretched constant (it was dropped: `sum(1 - x/0.3)` printed, and emitted NumPy
+    /// returned, dx = +10/3; found by the tensor property tests on other seeds).
+    @Test func aNegatedSeedIntoAStretchedConstantKeepsItsSign() throws {
+        #expect(try Self.listing("x: (1, 4); sum(1 - x / 0.3)") == "dx = broadcast_to(-10/3, (1, 4))")
+        #expect(try Self.listing("s: (3, 2); sum(s - -s)") == "ds = broadcast_to(1, (3, 2))\nds += broadcast_to(1, (3, 2))")
+    }
+
     /// A negated term that nothing follows stays a negation (the only place it can go).
     @Test func aLoneNegatedTermIsANegation() throws {
         #expect(try Self.listing("exp(-x)") == "da = out\ndx = -da")

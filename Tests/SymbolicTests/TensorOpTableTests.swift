@@ -147,6 +147,35 @@ struct LoopArray: Equatable {
         return e.map { $0 / s }
     }
 
+    /// The determinant by cofactor expansion along the first row (n! terms; n <= 4 here).
+    static func det(_ a: LoopArray) -> Double {
+        let n = a.sizes[0]
+        func minor(_ rows: [Int], _ columns: [Int]) -> Double {
+            if rows.isEmpty { return 1 }
+            var total = 0.0
+            for (k, column) in columns.enumerated() {
+                var rest = columns
+                rest.remove(at: k)
+                total += (k % 2 == 0 ? 1 : -1) * a[[rows[0], column]] * minor(Array(rows.dropFirst()), rest)
+            }
+            return total
+        }
+        return minor(Array(0..<n), Array(0..<n))
+    }
+
+    /// The inverse as the adjugate over the determinant: entry (i, j) is the cofactor (j, i)
+    /// over det(A).
+    static func inverse(_ a: LoopArray) -> LoopArray {
+        let n = a.sizes[0]
+        let d = det(a)
+        return LoopArray([n, n]) { index in
+            let (i, j) = (index[0], index[1])
+            let rows = (0..<n).filter { $0 != j }, columns = (0..<n).filter { $0 != i }
+            let m = LoopArray([n - 1, n - 1]) { a[[rows[$0[0]], columns[$0[1]]]] }
+            return ((i + j) % 2 == 0 ? 1 : -1) * (n == 1 ? 1 : det(m)) / d
+        }
+    }
+
     static func logsumexp(_ lane: [Double]) -> Double {
         let m = lane.max() ?? 0
         return m + Foundation.log(lane.map { Foundation.exp($0 - m) }.reduce(0, +))
@@ -161,6 +190,10 @@ struct TableInput: Sendable, CustomStringConvertible {
     let sizes: [Int]
     var classes = 0
     var positive = false
+    /// Added to the diagonal of a square matrix: `diagonal` > 2(n - 1) makes R + diagonal * I
+    /// strictly diagonally dominant (entries of R are in [-2, 2]), so well conditioned with a
+    /// positive determinant.
+    var diagonal = 0.0
 
     var isLabel: Bool { classes > 0 }
     var description: String {
@@ -546,6 +579,59 @@ struct TableCase: Sendable, CustomTestStringConvertible {
 
         // Convolution and pooling, forward and backward (ConvolutionOpTable.swift).
         ConvolutionOpTable.add(into: add)
+        // Matrix functions at well-conditioned matrices R + (2n + 1) I, against cofactor
+        // expansion (det) and the adjugate (inverse), which share nothing with the LU.
+        func wellConditioned(_ name: String, _ n: Int) -> TableInput {
+            TableInput(name: name, declared: TensorShape([n, n]), sizes: [n, n], diagonal: Double(2 * n + 1))
+        }
+        for n in 1...4 {
+            add("det(A) of (\(n), \(n))", [wellConditioned("A", n)], { g, x in try op(g, .matrix(.det), x) }, { LoopArray([], [LoopArray.det($0[0])]) })
+            add("inv(A) of (\(n), \(n))", [wellConditioned("A", n)], { g, x in try op(g, .matrix(.inverse), x) }, { LoopArray.inverse($0[0]) })
+            add("logdet(A) of (\(n), \(n))", [wellConditioned("A", n)], { g, x in try op(g, .matrix(.logdet), x) },
+                { LoopArray([], [Foundation.log(LoopArray.det($0[0]))]) })
+            add("trace(A) of (\(n), \(n))", [real("A", [n, n])], { g, x in try op(g, .matrix(.trace), x) },
+                { r in LoopArray([], [(0..<n).reduce(0) { $0 + r[0][[$1, $1]] }]) })
+        }
+        let mn = d()
+        add("inv(A) @ b (a solve)", [wellConditioned("A", mn), real("b", [mn])],
+            { g, x in try op(g, .linear(.matmul), [try op(g, .matrix(.inverse), [x[0]]), x[1]]) },
+            { LoopArray.matmul(LoopArray.inverse($0[0]), $0[1]) })
+        add("trace(A @ B)", [real("A", [mn, mn + 1]), real("B", [mn + 1, mn])],
+            { g, x in try op(g, .matrix(.trace), [try op(g, .linear(.matmul), x)]) },
+            { r in let p = LoopArray.matmul(r[0], r[1]); return LoopArray([], [(0..<mn).reduce(0) { $0 + p[[$1, $1]] }]) })
+        add("det(A) * inv(A) (two matrix functions of one operand)", [wellConditioned("A", 3)],
+            { g, x in try g.elementwise(.mul, [try op(g, .matrix(.det), x), try op(g, .matrix(.inverse), x)]) },
+            { r in LoopArray.inverse(r[0]).map { $0 * LoopArray.det(r[0]) } })
+        add("log(abs(det(A))) of a matrix with a negative determinant", [TableInput(name: "A", declared: [3, 3], sizes: [3, 3], diagonal: -7)],
+            { g, x in try g.elementwise(.function(.ln), [try g.elementwise(.function(.abs), [try op(g, .matrix(.det), x)])]) },
+            { LoopArray([], [Foundation.log(Swift.abs(LoopArray.det($0[0])))]) })
+        add("A * eye(3) (the identity, a constant)", [real("A", [3, 3])],
+            { g, x in try g.elementwise(.mul, [x[0], try op(g, .matrix(.identity(.fixed(3))), [])]) },
+            { r in LoopArray([3, 3]) { $0[0] == $0[1] ? r[0][$0] : 0 } })
+        let sn = d()
+        add("trace(A) and det(A) of (N, N)", [TableInput(name: "A", declared: TensorShape([nDim, nDim]), sizes: [sn, sn], diagonal: Double(2 * sn + 1))],
+            { g, x in try g.elementwise(.add, [try op(g, .matrix(.trace), x), try op(g, .matrix(.det), x)]) },
+            { r in LoopArray([], [(0..<sn).reduce(0) { $0 + r[0][[$1, $1]] } + LoopArray.det(r[0])]) })
+        // Batches: every matrix function on the last two axes, one matrix at a time.
+        let (bb, bm) = (d(), d())
+        let batchOf: @Sendable (LoopArray, (LoopArray) -> LoopArray) -> LoopArray = { a, f in
+            let n = a.sizes[a.sizes.count - 1], size = n * n
+            let blocks = stride(from: 0, to: a.data.count, by: size).map { f(LoopArray([n, n], Array(a.data[$0..<($0 + size)]))) }
+            return LoopArray(Array(a.sizes.dropLast(2)) + (blocks.first?.sizes ?? []), blocks.flatMap(\.data))
+        }
+        func batch(_ name: String, _ sizes: [Int]) -> TableInput {
+            TableInput(name: name, declared: TensorShape(sizes), sizes: sizes, diagonal: Double(2 * (sizes.last ?? 0) + 1))
+        }
+        add("det(A) of a batch (B, n, n)", [batch("A", [bb, bm, bm])], { g, x in try op(g, .matrix(.det), x) },
+            { batchOf($0[0]) { LoopArray([], [LoopArray.det($0)]) } })
+        add("logdet(A) of a batch (2, B, n, n)", [batch("A", [2, bb, bm, bm])], { g, x in try op(g, .matrix(.logdet), x) },
+            { batchOf($0[0]) { LoopArray([], [Foundation.log(LoopArray.det($0))]) } })
+        add("inv(A) of a batch (B, n, n)", [batch("A", [bb, bm, bm])], { g, x in try op(g, .matrix(.inverse), x) },
+            { batchOf($0[0]) { LoopArray.inverse($0) } })
+        add("trace(A) of a batch (B, n, n)", [real("A", [bb, bm, bm])], { g, x in try op(g, .matrix(.trace), x) },
+            { batchOf($0[0]) { r in LoopArray([], [(0..<bm).reduce(0) { $0 + r[[$1, $1]] }]) } })
+        add("inv(A) of (N, N)", [TableInput(name: "A", declared: TensorShape([nDim, nDim]), sizes: [sn, sn], diagonal: Double(2 * sn + 1))],
+            { g, x in try op(g, .matrix(.inverse), x) }, { LoopArray.inverse($0[0]) })
         return cases
     }()
 
@@ -561,7 +647,14 @@ struct TableCase: Sendable, CustomTestStringConvertible {
                 if input.isLabel { return Double(Int.random(in: 0..<input.classes, using: &rng)) }
                 return input.positive ? Double.random(in: 0.5...2, using: &rng) : Double.random(in: -2...2, using: &rng)
             }
-            return try Tensor(shape: input.sizes, scalars: scalars)
+            var matrix = try Tensor(shape: input.sizes, scalars: scalars)
+            if input.diagonal != 0, let n = input.sizes.last, n > 0 {
+                // Every matrix of a batch.
+                for start in stride(from: 0, to: count, by: n * n) {
+                    for i in 0..<n { matrix.scalars[start + i * n + i] += input.diagonal }
+                }
+            }
+            return matrix
         }
     }
 

@@ -15,6 +15,22 @@ public enum SourceTokens {
     /// Everything wrong with `text`, empty when it is clean.
     /// `defined` names functions the text may call that are defined elsewhere (the module-level
     /// convolution functions of emitted NumPy).
+    /// A generated NumPy module cut into its helper functions (by name; the convolution and
+    /// pooling helpers) and the rest, which holds the import and the function `functionName`.
+    public static func splitNumPyModule(_ text: String, functionName: String) -> (helpers: [String: String], function: String) {
+        var helpers: [String: String] = [:]
+        var function = ""
+        for block in text.components(separatedBy: "\n\n\n") {
+            guard block.hasPrefix("def "), let open = block.firstIndex(of: "(") else {
+                function += block + "\n\n\n"
+                continue
+            }
+            let name = String(block[block.index(block.startIndex, offsetBy: 4)..<open])
+            if name == functionName { function += block } else { helpers[name] = block }
+        }
+        return (helpers, function)
+    }
+
     public static func problems(in text: String, language: Language, functionName: String, defined helpers: Set<String> = []) -> [String] {
         var problems: [String] = []
         let tokens = tokenize(code(text, language), problems: &problems)
@@ -39,7 +55,7 @@ public enum SourceTokens {
                     if ["import", "numpy", "as", "def", "return"].contains(word) && parenDepth == 0 { continue }
                     if word == "np" && (next == .punctuation(".") || previous == .identifier("as")) { continue }
                     // Keyword arguments (`dtype=np.float64`, `axis=1`, `keepdims=True`).
-                    if ["dtype", "axis", "keepdims", "stride", "pad"].contains(word) && next == .punctuation("=") && parenDepth > 0 { continue }
+                    if ["dtype", "axis", "keepdims", "stride", "pad", "axis1", "axis2"].contains(word) && next == .punctuation("=") && parenDepth > 0 { continue }
                     // A new axis in an index (`I[None, None]`, the worksheet form of a convolution).
                     if word == "None" && (previous == .punctuation("[") || previous == .punctuation(",")) { continue }
                     if word == "True" && previous == .punctuation("=") && parenDepth > 0 { continue }

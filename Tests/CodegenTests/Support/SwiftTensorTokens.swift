@@ -15,9 +15,9 @@ enum SwiftTensorTokens {
     }
 
     static let fixed: Set<String> = ["import", "Foundation", "func", "let", "var", "return", "for", "in", "if", "do",
-                                     "Double", "Int", "precondition", "_"]
+                                     "Double", "Int", "precondition", "_", "where", "continue", "false"]
     static let calls: Set<String> = ["log", "log2", "log10", "exp", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan",
-                                     "sinh", "cosh", "tanh", "max", "min", "abs", "pow", "log1p"]
+                                     "sinh", "cosh", "tanh", "max", "min", "abs", "pow", "log1p", "stride", "Array"]
 
     static func problems(in text: String, functionName: String) -> [String] {
         var problems: [String] = []

@@ -163,5 +163,20 @@ enum TensorCorpus {
         TensorCase(source: "for: (2, 3); let: (3,); sum(for @ let) + sum(outer(let, let)) + norm(let)"),
     ]
 
-    static var all: [TensorCase] { cases + functions + hostile + convolution }
+    /// The matrix functions at well-conditioned matrices (R + 5 I is diagonally dominant for
+    /// entries of R in (-1.5, 1.5) and n <= 3; R R^T + I is positive definite), and the names
+    /// the LU loops use as inputs.
+    static let matrices: [TensorCase] = [
+        TensorCase(source: "A: (3, 3); det(A + 5 * eye(3)) + trace(A) + logdet(A @ A.T + eye(3))"),
+        TensorCase(source: "A: (3, 3); b: (3,); sum((inv(A + 5 * eye(3)) @ b)^2)"),
+        TensorCase(source: "A: (2, 2); inv(A + 5 * eye(2))"),
+        TensorCase(source: "A: (N, N); trace(A) * logdet(A + 5 * eye(N)) + sum(inv(A + 5 * eye(N)) * A)", dims: ["N": 3]),
+        TensorCase(source: "A: (1, 1); det(A + 5 * eye(1)) + inv(A + 5 * eye(1))[0, 0]"),
+        TensorCase(source: "A: (3, 3); log(abs(det(A - 5 * eye(3))))"),
+        TensorCase(source: "A: (2, 3, 3); w: (2,); (det(A + 5 * eye(3)) + logdet(A @ A.T + eye(3)) + trace(A)) @ w + sum(inv(A + 5 * eye(3)) * A)"),
+        TensorCase(source: "A: (B, 2, 2); inv(A + 5 * eye(2))", dims: ["B": 2]),
+        TensorCase(source: "lu: (3, 3); rows: (3,); pivot: (3, 3); column: (3,); negative: (); k: (3,); det(lu + 5 * eye(3)) * negative + logdet(pivot @ pivot.T + eye(3)) + sum(inv(lu + 5 * eye(3)) @ column * rows * k)"),
+    ]
+
+    static var all: [TensorCase] { cases + functions + hostile + convolution + matrices }
 }

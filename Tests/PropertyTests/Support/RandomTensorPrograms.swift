@@ -37,13 +37,17 @@ struct TensorProgram {
 /// named dimension N), element-wise arithmetic with NumPy broadcasting, negative constants,
 /// decimals, negated exponents on positive bases, `@` with compatible shapes, `.T`, reductions
 /// with `axis` and `keepdims`, the softmax family, `cross_entropy` with labels, `onehot`,
-/// `reshape`, `flatten`, `norm`, `dot`, `outer` and indexing (literal, label, `arange(N)`).
+/// `reshape`, `flatten`, `norm`, `dot`, `outer`, the matrix functions (`trace`, and `det`,
+/// `logdet`, `inv` of positive definite M M^T + I) and indexing (literal, label, `arange(N)`).
 ///
 /// The generator works top-down from a wanted shape, so every program is valid by construction;
 /// every function is used inside its domain (`ln(1 + e^2)`, `/ (2 + e^2)`, negative exponents on
 /// `1 + e^2` or `exp(tanh(e))`), so values are finite at points in [-1.5, 1.5].
 struct RandomTensorPrograms {
     var rng: SplitMix64
+    /// Whether to draw the matrix functions too. Off by default, so that the streams of the
+    /// seeds the tests used before them (and the programs those found bugs with) stay the same.
+    var matrixFunctions = false
 
     init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
@@ -194,6 +198,7 @@ struct RandomTensorPrograms {
     mutating func expression(_ shape: TensorShape, depth: Int, exact: Bool) -> E {
         if depth <= 0 { return leaf(shape, exact: exact) }
         func sub(_ s: TensorShape, exact: Bool = true) -> E { expression(s, depth: depth - 1, exact: exact) }
+        if matrixFunctions, chance(25), let m = matrixFunction(shape, depth: depth) { return m }
         let fixed = shape.sizes
         switch int(25) {
         case 0, 1, 2:
@@ -421,6 +426,27 @@ struct RandomTensorPrograms {
         }
         guard shape.rank == 2, let sizes = shape.sizes else { return nil }
         return E(text: Self.call("outer", [sub([sizes[0]]), sub([sizes[1]])]), shape: shape, prec: 5)
+    }
+
+    /// `trace` of any square matrix; `det`, `logdet` and `inv` of M M^T + I (positive
+    /// definite with eigenvalues at least 1), so that values stay finite and well conditioned
+    /// whatever M is.
+    mutating func matrixFunction(_ shape: TensorShape, depth: Int) -> E? {
+        func sub(_ s: TensorShape) -> E { expression(s, depth: depth - 1, exact: true) }
+        func positiveDefinite(_ n: Int) -> String {
+            let m = sub([n, n]).wrapped(below: 5)
+            return "\(m) @ \(m).T + eye(\(n))"
+        }
+        if shape.rank == 0 {
+            let n = size()
+            switch int(3) {
+            case 0: return E(text: "trace(\(sub([n, n]).text))", shape: shape, prec: 5)
+            case 1: return E(text: "det(\(positiveDefinite(n)))", shape: shape, prec: 5)
+            default: return E(text: "logdet(\(positiveDefinite(n)))", shape: shape, prec: 5)
+            }
+        }
+        guard shape.rank == 2, let sizes = shape.sizes, sizes[0] == sizes[1] else { return nil }
+        return E(text: "inv(\(positiveDefinite(sizes[0])))", shape: shape, prec: 5)
     }
 
     /// `e[i]`, `e[i, j]`, `e[-1]`.

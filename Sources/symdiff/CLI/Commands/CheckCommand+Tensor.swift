@@ -30,6 +30,10 @@ extension CheckCommand {
                 let line = forward.first { $0.equation == kink.equation }.map { "\($0.name) = \($0.expression)" } ?? kink.equation
                 io.printError("warning: '\(line)' is exactly at a kink or tie (\(kink.convention)); finite differences cannot check it there")
             }
+            for warning in evaluation.matrixWarnings where warned.insert(warning.equation + warning.message).inserted {
+                let line = forward.first { $0.equation == warning.equation }.map { "\($0.name) = \($0.expression)" } ?? warning.equation
+                io.printError("warning: '\(line)': \(warning.message)")
+            }
             // Each point its own directions, reproducible from the seed.
             let comparisons = check.directionalComparisons(at: point, evaluation, seed: seed &+ UInt64(count))
             for (i, comparison) in comparisons.enumerated() {
@@ -37,7 +41,7 @@ extension CheckCommand {
                 if worst[i].map({ comparison.relativeError > $0.relativeError }) ?? true { worst[i] = comparison }
                 // At a kink or tie the derivative is a convention, not a limit: reported, not failed.
                 if !comparison.agrees && failure == nil {
-                    if evaluation.kinks.isEmpty { failure = (point, evaluation, count, i, comparison) } else { excused = true }
+                    if evaluation.kinks.isEmpty && evaluation.matrixWarnings.isEmpty { failure = (point, evaluation, count, i, comparison) } else { excused = true }
                 }
             }
         }

@@ -17,6 +17,10 @@ extension EvalCommand {
             let line = forward.first { $0.equation == kink.equation }.map { "\($0.name) = \($0.expression)" } ?? kink.equation
             io.printError("warning: '\(line)' is exactly at a kink or tie; using the convention \(kink.convention)")
         }
+        for warning in result.matrixWarnings {
+            let line = forward.first { $0.equation == warning.equation }.map { "\($0.name) = \($0.expression)" } ?? warning.equation
+            io.printError("warning: '\(line)': \(warning.message)")
+        }
         if let index = result.firstNonFinite {
             io.printError("warning: '\(forward[index].name) = \(forward[index].expression)' has a nan or infinite element at this point (the first stage that does)")
         }
