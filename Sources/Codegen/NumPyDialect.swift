@@ -66,7 +66,8 @@ public struct NumPyDialect: Dialect {
         // (1/(1 + e^-a) did for a < -709: the value was right, but NumPy warned, and raised under
         // np.seterr). The argument is read twice, so it arrives as a name
         // (`NumPyEmitter.repeatsArgument`).
-        case .sigmoid: text = "np.exp(np.minimum(\(a), 0.0)) / (1 + np.exp(-np.abs(\(a))))"
+        // A quotient, so it carries the product level: `sigmoid(c)^-1` must group it.
+        case .sigmoid: return Printed("np.exp(np.minimum(\(a), 0.0)) / (1 + np.exp(-np.abs(\(a))))", Printed.Level.product)
         case .relu: text = "np.maximum(\(a), 0.0)"
         case .abs: text = "np.abs(\(a))"
         // ln(1 + e^a), computed by NumPy as max(a, 0) + log1p(exp(-|a|)), like the evaluator.

@@ -19,6 +19,9 @@ import Testing
 
     static let cases: [Case] = [
         Case(source: "(-3)^2 + x", points: [[1], [-2.5]]),
+        // The stable NumPy sigmoid is a quotient: a constant's sigmoid inlined under `^-1` or
+        // after `/` was written without its group (x / e / (1 + e') and q / d**-1).
+        Case(source: "x*sigmoid(0.5)^-1 + x/sigmoid(2) + sigmoid(-1)^2", points: [[1], [-2.5]]),
         Case(source: "x + (-1)^2*y", points: [[1, 2], [0.5, -3]]),
         Case(source: "(-2)^3*z", points: [[1], [0.25]]),
         Case(source: "-2^2*x + (-x)^2", points: [[1.5], [-3]]),
