@@ -124,16 +124,17 @@ import Testing
         Self.expectOutput(["eval", "conv1d_filter_grad([1, 2, 3, 4], [1, -2])"], "f = [-3.0, -4.0, -5.0]\n")
     }
 
-    /// The gradient a TA writes, in text and LaTeX (underscores escaped, not subscripts).
+    /// The gradient a TA writes, in text and LaTeX (underscores escaped, not subscripts), the
+    /// factor 2 taken out of the linear backward ops.
     @Test func oneDimensionalGradientInTextAndLaTeX() {
         Self.expectOutput(["grad", "x: (4,); w: (3,); sum(conv1d(x, w)^2)"], """
-            df/dx = conv1d_input_grad(2*conv1d(x, w), w)
-            df/dw = conv1d_filter_grad(x, 2*conv1d(x, w))
+            df/dx = 2*conv1d_input_grad(conv1d(x, w), w)
+            df/dw = 2*conv1d_filter_grad(x, conv1d(x, w))
 
             """)
         Self.expectOutput(["grad", "x: (4,); w: (3,); sum(conv1d(x, w)^2)", "--format", "latex"], """
-            \\frac{\\partial f}{\\partial x} = \\operatorname{conv1d\\_input\\_grad}(2 \\operatorname{conv1d}(x, w), w)
-            \\frac{\\partial f}{\\partial w} = \\operatorname{conv1d\\_filter\\_grad}(x, 2 \\operatorname{conv1d}(x, w))
+            \\frac{\\partial f}{\\partial x} = 2 \\operatorname{conv1d\\_input\\_grad}(\\operatorname{conv1d}(x, w), w)
+            \\frac{\\partial f}{\\partial w} = 2 \\operatorname{conv1d\\_filter\\_grad}(x, \\operatorname{conv1d}(x, w))
 
             """)
     }

@@ -60,8 +60,8 @@ import Testing
     adds the forward and backward tables, one row per staged equation; --step LR adds the
     point after one gradient-descent step, x - LR * df/dx. --random SEED draws the inputs
     --at and --inputs do not give: reals uniform in [-3, 3), labels in range where the
-    program fixes their number of classes, named dimensions from --dim; it is the first
-    point check --seed SEED visits.
+    program fixes their number of classes, named dimensions from --dim (3 when not set,
+    with a note); it is the first point check --seed SEED visits.
 
     OPTIONS:
       --at LIST         Values of the inputs, e.g. x=1,y=pi/2 or W=[[1,2],[3,4]],x=@x.npy.

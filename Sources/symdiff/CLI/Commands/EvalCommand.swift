@@ -19,8 +19,8 @@ enum EvalCommand: Subcommand {
             adds the forward and backward tables, one row per staged equation; --step LR adds the
             point after one gradient-descent step, x - LR * df/dx. --random SEED draws the inputs
             --at and --inputs do not give: reals uniform in [-3, 3), labels in range where the
-            program fixes their number of classes, named dimensions from --dim; it is the first
-            point check --seed SEED visits.
+            program fixes their number of classes, named dimensions from --dim (3 when not set,
+            with a note); it is the first point check --seed SEED visits.
             """,
         examples: [
             "symdiff eval '(x + y)z' --at x=1,y=3,z=2",
