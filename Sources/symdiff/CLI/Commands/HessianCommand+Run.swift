@@ -1,0 +1,228 @@
+import Codegen
+import Symbolic
+
+extension HessianCommand {
+    static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
+        let (gradient, values) = try Pipeline.gradientAndValues(arguments, input, io)
+        let wrt = try Pipeline.reported(arguments, gradient)
+        let hessian: Hessian
+        do { hessian = try Hessian(gradient, wrt: wrt) } catch { throw CLIError.input(error.description) }
+        let format = try arguments.choice("--format", among: ["text", "json", "latex"]) ?? "text"
+        if arguments.flag("--staged") {
+            if values != nil { throw CLIError.usage("--staged prints the program; leave out --at/--inputs, or --staged") }
+            return printStaged(hessian, io)
+        }
+        let point: [Tensor]
+        var dimensions: [String: Int] = [:]
+        switch values {
+        case .none:
+            if arguments.value("--direction") != nil {
+                throw CLIError.usage("--direction needs a point: give --at (or --inputs) too")
+            }
+            return try printClosedForms(hessian, format: format, io)
+        case .scalars(let scalars): point = scalars.map { Tensor(scalar: $0) }
+        case .tensors(let tensors, let dims, _):
+            point = tensors
+            dimensions = dims
+        }
+        if format == "latex" { throw CLIError.usage("--format latex is for closed forms; leave out --at/--inputs") }
+        if let text = arguments.value("--direction") {
+            let directions = try readDirections(text, hessian, point, dimensions, io)
+            return try printProduct(hessian, point, dimensions, directions, json: format == "json", io)
+        }
+        try printMatrix(hessian, point, dimensions, json: format == "json", io)
+    }
+
+    /// The names of the rows and columns.
+    private static func names(_ hessian: Hessian) -> [String] {
+        hessian.wrt.map { hessian.gradient.staged.inputs[$0] }
+    }
+
+    // MARK: - Closed forms
+
+    private static func printClosedForms(_ hessian: Hessian, format: String, _ io: IO) throws {
+        let graph = hessian.graph
+        let f = Pipeline.functionName(hessian.gradient)
+        let names = names(hessian)
+        if names.isEmpty {
+            io.printError("note: the expression has no inputs, so there is nothing to differentiate")
+        }
+        let n = names.count
+        let text = Printer(graph, InputLanguage())
+        let latex = Printer(graph, LaTeXDialect())
+        var simplifier = Simplifier(graph)
+        var entries: [[NodeID]] = []
+        if hessian.product == nil {
+            entries = (0..<n).map { i in (0..<n).map { j in simplifier.simplify(hessian.entry(i, j)) } }
+        } else {
+            var blocks: [[NodeID]] = []
+            for k in 0..<n {
+                var row: [NodeID] = []
+                for j in 0..<n {
+                    guard let block = hessian.block(k, j) else { break }
+                    row.append(block)
+                }
+                guard row.count == n else { break }
+                blocks.append(row)
+            }
+            if blocks.count == n {
+                entries = blocks
+            } else {
+                return printProductForms(hessian, format: format, io)
+            }
+        }
+        if simplifier.stopReason != .done {
+            io.printError("warning: the second derivatives were \(simplifier.stopReason.explanation)")
+        }
+        switch format {
+        case "json":
+            let rows = entries.map { "[" + $0.map { jsonString(text.render($0)) }.joined(separator: ", ") + "]" }
+            io.print("{\"hessian\": [" + rows.joined(separator: ", ") + "]}")
+        case "latex":
+            for i in 0..<n {
+                for j in 0..<n {
+                    io.print(HessianText.latexLine(output: f, row: names[i], column: names[j], body: latex.render(entries[i][j])))
+                }
+            }
+        default:
+            for i in 0..<n {
+                for j in 0..<n {
+                    io.print("\(HessianText.entryName(output: f, row: names[i], column: names[j])) = \(text.render(entries[i][j]))")
+                }
+            }
+        }
+    }
+
+    /// The Hessian-vector product in closed form, for array inputs whose blocks are not
+    /// matrix products the language can write.
+    private static func printProductForms(_ hessian: Hessian, format: String, _ io: IO) {
+        let graph = hessian.graph
+        let names = names(hessian)
+        let directions = hessian.directionNames.joined(separator: ", ")
+        io.printError("note: the Hessian's blocks are not all matrix products symdiff can write; printing the Hessian-vector product H v over the direction\(hessian.directionNames.count == 1 ? "" : "s") \(directions)")
+        var simplifier = Simplifier(graph)
+        let forms = hessian.wrt.indices.map { simplifier.simplify(hessian.productBlock($0) ?? graph.integer(0)) }
+        let text = Printer(graph, InputLanguage())
+        switch format {
+        case "json":
+            let entries = zip(names, forms).map { "\(jsonString($0)): \(jsonString(text.render($1)))" }
+            io.print("{\"directions\": [" + hessian.directionNames.map(jsonString).joined(separator: ", ") + "], \"hvp\": {"
+                     + entries.joined(separator: ", ") + "}}")
+        case "latex":
+            let latex = Printer(graph, LaTeXDialect())
+            for (name, form) in zip(names, forms) {
+                io.print("\\left(H v\\right)_{\(LaTeXDialect.identifier(name))} = \(latex.render(form))")
+            }
+        default:
+            for (name, form) in zip(names, forms) { io.print("Hv[\(name)] = \(text.render(form))") }
+        }
+    }
+
+    // MARK: - Staged
+
+    private static func printStaged(_ hessian: Hessian, _ io: IO) {
+        let dialect = InputLanguage(spaced: true)
+        let names = names(hessian)
+        if let product = hessian.product {
+            let directions = hessian.directionNames.joined(separator: ", ")
+            io.print("# forward pass of s = sum(df/dx * v) over the direction\(hessian.directionNames.count == 1 ? "" : "s") \(directions): f, its backward pass, and the products")
+            let forward = product.staged.forwardLines(dialect)
+            if !forward.isEmpty { io.print(forward.listingWithShapes) }
+            io.print("# second backward pass (d<name> is ds/d<name>; for an input, the Hessian-vector product H v)")
+            let backward = product.backwardLines(dialect)
+            if !backward.isEmpty { io.print(backward.listingWithShapes) }
+            return
+        }
+        for (name, row) in zip(names, hessian.rows) {
+            let output = row.staged.outputName
+            io.print("# row \(name): \(output) = df/d\(name), staged")
+            let forward = row.staged.forwardLines(dialect)
+            if !forward.isEmpty { io.print(forward.listing) }
+            io.print("# second backward pass (d<name> is d\(output)/d<name>)")
+            let backward = row.backwardLines(dialect)
+            if !backward.isEmpty { io.print(backward.listing) }
+        }
+    }
+
+    // MARK: - Values
+
+    private static func reportKinks(_ kinks: [Kink], _ hessian: Hessian, _ io: IO) {
+        let forward = hessian.gradient.staged.forwardLines(InputLanguage(spaced: true))
+        for kink in kinks {
+            let line = forward.first { $0.equation == kink.equation }.map { "\($0.name) = \($0.expression)" } ?? kink.equation
+            io.printError("warning: '\(line)' is exactly at a kink or tie; using the convention \(kink.convention)")
+        }
+    }
+
+    private static func printMatrix(_ hessian: Hessian, _ point: [Tensor], _ dimensions: [String: Int], json: Bool, _ io: IO) throws {
+        let result: HessianValues
+        do { result = try hessian.evaluate(tensors: point, dims: dimensions) } catch { throw CLIError.input(error.description) }
+        reportKinks(result.kinks, hessian, io)
+        if result.matrix.contains(where: { $0.contains { !$0.isFinite } }) {
+            io.printError("warning: the Hessian has a nan or infinite entry at this point")
+        }
+        let n = result.matrix.count
+        let matrix = try Tensor(shape: [n, n], scalars: result.matrix.flatMap { $0 })
+        let f = Pipeline.functionName(hessian.gradient)
+        let names = names(hessian)
+        if json {
+            let gradient = zip(names, result.gradient).map { "\(jsonString($0)): \($1.jsonText)" }.joined(separator: ", ")
+            io.print("{\"value\": \(Tensor(scalar: result.value).jsonText), \"gradient\": {\(gradient)}, \"hessian\": \(n == 0 ? "[]" : matrix.jsonText)}")
+            return
+        }
+        io.print("\(f) = \(NumberText.format(result.value))")
+        for (name, g) in zip(names, result.gradient) { io.print(EvalCommand.labelled("d\(f)/d\(name) = ", g)) }
+        io.print(EvalCommand.labelled("H = ", matrix))
+    }
+
+    private static func printProduct(_ hessian: Hessian, _ point: [Tensor], _ dimensions: [String: Int],
+                                     _ directions: [Tensor], json: Bool, _ io: IO) throws {
+        let blocks: [Tensor]
+        let first: TensorEvaluation
+        do {
+            blocks = try hessian.productValues(at: point, directions: directions, dims: dimensions)
+            first = try hessian.gradient.evaluate(tensors: point, dims: dimensions)
+        } catch let error as HessianPointError {
+            throw CLIError.input(error.description)
+        } catch let error as PointError {
+            throw CLIError.input(error.description)
+        }
+        reportKinks(first.kinks, hessian, io)
+        let f = Pipeline.functionName(hessian.gradient)
+        let names = names(hessian)
+        let gradient = hessian.wrt.map { first.gradient[$0] ?? Tensor(scalar: .nan) }
+        if json {
+            let g = zip(names, gradient).map { "\(jsonString($0)): \($1.jsonText)" }.joined(separator: ", ")
+            let hv = zip(names, blocks).map { "\(jsonString($0)): \($1.jsonText)" }.joined(separator: ", ")
+            io.print("{\"value\": \(first.value.jsonText), \"gradient\": {\(g)}, \"hvp\": {\(hv)}}")
+            return
+        }
+        io.print(EvalCommand.labelled("\(f) = ", first.value))
+        for (name, g) in zip(names, gradient) { io.print(EvalCommand.labelled("d\(f)/d\(name) = ", g)) }
+        for (name, b) in zip(names, blocks) { io.print(EvalCommand.labelled("Hv[\(name)] = ", b)) }
+    }
+
+    /// `--direction x=[1,0],y=2`: one array per differentiated input, zeros for those it leaves out.
+    private static func readDirections(_ text: String, _ hessian: Hessian, _ point: [Tensor],
+                                       _ dimensions: [String: Int], _ io: IO) throws -> [Tensor] {
+        let names = names(hessian)
+        var given: [String: Tensor] = [:]
+        for (name, valueText) in try TensorPoint.atAssignments(text) {
+            guard names.contains(name) else {
+                throw CLIError.input("--direction gives '\(name)', which is not differentiated (the rows and columns: \(names.joined(separator: ", ")))")
+            }
+            guard given[name] == nil else { throw CLIError.input("--direction gives '\(name)' twice; give it once") }
+            switch try TensorPoint.atValue(valueText, for: name, io, option: "--direction") {
+            case .array(let tensor): given[name] = tensor
+            case .expression(let expression): given[name] = Tensor(scalar: try Pipeline.constant(expression, name: name))
+            }
+        }
+        let bindings = (try? hessian.gradient.bindDimensions(point, given: dimensions)) ?? dimensions
+        return try zip(hessian.wrt, names).map { index, name in
+            if let value = given[name] { return value }
+            let shape = hessian.graph.shapes[hessian.gradient.staged.inputNodes[index].int].bound(bindings)
+            guard let sizes = try? shape.requireSizes() else { throw CLIError.input("the size of '\(name)' is unknown; give --dim") }
+            return try Tensor.filled(0, shape: sizes)
+        }
+    }
+}
