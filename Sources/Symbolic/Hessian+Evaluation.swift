@@ -45,7 +45,7 @@ extension Hessian {
         let first = gradient.evaluate(at: point)
         let matrix = rows.map { row in
             let values = row.evaluate(at: point)
-            return wrt.map { values.gradient[$0] }
+            return wrt.map { values.gradient[$0] + 0 }
         }
         return HessianValues(value: first.value, gradient: wrt.map { Tensor(scalar: first.gradient[$0]) },
                              matrix: matrix, kinks: first.kinks)
@@ -78,7 +78,8 @@ extension Hessian {
             let blocks = try productValues(at: point, directions: directions, dims: dims)
             columns.append(blocks.flatMap(\.scalars))
         }
-        let matrix = (0..<total).map { i in (0..<total).map { j in columns[j][i] } }
+        // + 0 turns the -0 of a product with a zero direction into 0, which reads as it is meant.
+        let matrix = (0..<total).map { i in (0..<total).map { j in columns[j][i] + 0 } }
         return HessianValues(value: first.value.scalars.first ?? .nan,
                              gradient: wrt.map { first.gradient[$0] ?? Tensor(scalar: .nan) },
                              matrix: matrix, kinks: first.kinks)
