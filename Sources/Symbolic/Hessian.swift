@@ -58,8 +58,11 @@ public struct Hessian {
         let scalarInputs = wrt.allSatisfy { graph.shapes[staged.inputNodes[$0].int].rank == 0 }
         if scalarInputs && !gradient.isTensorProgram {
             rows = wrt.map { index in
-                let name = gradient.adjointNames[staged.inputNodes[index]] ?? "d" + staged.inputs[index]
-                let program = ProgramGraph(graph: graph, inputs: staged.inputs, output: gradient.derivative(index), outputName: name)
+                // f_x, the subscript notation for ∂f/∂x: the row's adjoints are then dx, dy
+                // (∂f_x/∂x, ∂f_x/∂y), the entries, without clashing with it.
+                var name = Hessian.functionLetter(staged) + "_" + staged.inputs[index]
+                while staged.inputs.contains(name) || gradient.isNameInUse(name) { name += "_" }
+                let program = ProgramGraph(graph: graph, inputs: staged.inputs, output: gradient.derivative(index), reserving: name)
                 return Gradient(StagedProgram(program))
             }
             directionNames = []
@@ -98,6 +101,13 @@ public struct Hessian {
         product = Gradient(StagedProgram(program))
     }
 
+    /// The output's name in formulas: the program's (z in `...; z = 2x + y`) or f, as the
+    /// CLI writes df/dx.
+    static func functionLetter(_ staged: StagedProgram) -> String {
+        let name = staged.outputName
+        return name == "out" || name.hasPrefix("out_") ? "f" : name
+    }
+
     /// The graph every node of the Hessian lives in (the program's own, grown).
     public var graph: Graph { gradient.graph }
 
@@ -121,5 +131,20 @@ public struct Hessian {
     /// inputs and the directions.
     public func productBlock(_ k: Int) -> NodeID? {
         product?.derivative(wrt[k])
+    }
+}
+
+extension ProgramGraph {
+    /// A program over an existing graph whose output is named `outputName`, a name no stage
+    /// or adjoint of it takes (a statement's name is reserved; `init(graph:inputs:output:outputName:)`
+    /// leaves the output's name free for adjoints).
+    init(graph: Graph, inputs: [String], output: NodeID, reserving outputName: String) {
+        self.graph = graph
+        self.inputs = inputs
+        self.inputNodes = inputs.map { graph.variable($0) }
+        self.output = output
+        self.outputName = outputName
+        self.statementNames = [(outputName, output)]
+        self.astNodes = []
     }
 }

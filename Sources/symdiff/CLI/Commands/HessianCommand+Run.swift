@@ -133,9 +133,10 @@ extension HessianCommand {
             if !backward.isEmpty { io.print(backward.listingWithShapes) }
             return
         }
+        let f = Pipeline.functionName(hessian.gradient)
         for (name, row) in zip(names, hessian.rows) {
             let output = row.staged.outputName
-            io.print("# row \(name): \(output) = df/d\(name), staged")
+            io.print("# row \(name): \(output) = d\(f)/d\(name), staged")
             let forward = row.staged.forwardLines(dialect)
             if !forward.isEmpty { io.print(forward.listing) }
             io.print("# second backward pass (d<name> is d\(output)/d<name>)")

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+/// `symdiff hessian` and `check --hessian` end to end through the built binary: exact text and
+/// exit statuses.
+@Suite struct HessianCommandTests {
+    @Test func scalarEntriesAsTextJSONAndLaTeX() {
+        let text = runSymdiff(["hessian", "x^2*y"])
+        #expect(text.stdout == "d2f/dx2 = 2*y\nd2f/dxdy = 2*x\nd2f/dydx = 2*x\nd2f/dy2 = 0\n")
+        #expect(text.stderr == "")
+        #expect(text.status == 0)
+        #expect(runSymdiff(["hessian", "x^2*y", "--format", "json"]).stdout == "{\"hessian\": [[\"2*y\", \"2*x\"], [\"2*x\", \"0\"]]}\n")
+        #expect(runSymdiff(["hessian", "x^2*y", "--format", "latex", "--wrt", "y,x"]).stdout == """
+            \\frac{\\partial^{2} f}{\\partial y^{2}} = 0
+            \\frac{\\partial^{2} f}{\\partial y \\partial x} = 2 x
+            \\frac{\\partial^{2} f}{\\partial x \\partial y} = 2 x
+            \\frac{\\partial^{2} f}{\\partial x^{2}} = 2 y
+
+            """)
+        #expect(runSymdiff(["hessian", "sigmoid(x)"]).stdout == "d2f/dx2 = sigmoid(x)*(1 - 2*sigmoid(x))*(1 - sigmoid(x))\n")
+    }
+
+    @Test func valuesAsAMatrixInWrtOrder() {
+        let json = runSymdiff(["hessian", "x^2*y", "--at", "x=3,y=2", "--format", "json"])
+        #expect(json.stdout == "{\"value\": 18.0, \"gradient\": {\"x\": 12.0, \"y\": 9.0}, \"hessian\": [[4.0, 6.0], [6.0, 0.0]]}\n")
+        let reordered = runSymdiff(["hessian", "x^2*y", "--at", "x=3,y=2", "--wrt", "y,x", "--format", "json"])
+        #expect(reordered.stdout == "{\"value\": 18.0, \"gradient\": {\"y\": 9.0, \"x\": 12.0}, \"hessian\": [[0.0, 6.0], [6.0, 4.0]]}\n")
+        #expect(runSymdiff(["hessian", "x^2*y", "--at", "x=3,y=2"]).stdout == """
+            f = 18
+            df/dx = 12
+            df/dy = 9
+            H = [[4.0, 6.0],
+                 [6.0, 0.0]]
+
+            """)
+    }
+
+    @Test func matrixClosedForms() {
+        #expect(runSymdiff(["hessian", "A: (2,2); x: (2,); x @ A @ x", "--wrt", "x"]).stdout == "d2f/dx2 = A + A.T\n")
+        #expect(runSymdiff(["hessian", "A: (2,2); x: (2,); x @ A @ x", "--wrt", "x", "--format", "latex"]).stdout
+                == "\\frac{\\partial^{2} f}{\\partial x^{2}} = A + A^\\top\n")
+        #expect(runSymdiff(["hessian", "W: (2,3); x: (3,); ||W @ x||^2", "--wrt", "x"]).stdout == "d2f/dx2 = 2*(W.T @ W)\n")
+        let values = runSymdiff(["hessian", "A: (2,2); x: (2,); x @ A @ x", "--wrt", "x", "--at", "A=[[1,2],[-3,4]],x=[0.5,-1]"])
+        #expect(values.stdout == "f = 4.75\ndf/dx = [2.0, -8.5]\nH = [[ 2.0, -1.0],\n     [-1.0,  8.0]]\n")
+    }
+
+    @Test func productFormsWhenNoBlockIsAMatrixProduct() {
+        let run = runSymdiff(["hessian", "z: (3,); y: int; cross_entropy(z, y)", "--wrt", "z"])
+        #expect(run.stdout == "Hv[z] = softmax(z)*(v - sum(v*softmax(z), axis=0, keepdims=true))\n")
+        #expect(run.stderr == "note: the Hessian's blocks are not all matrix products symdiff can write; printing the Hessian-vector product H v over the direction v\n")
+        #expect(run.status == 0)
+    }
+
+    @Test func hessianVectorProduct() {
+        let run = runSymdiff(["hessian", "W: (2,2); x: (2,); ||W @ x||^2", "--at", "W=[[1,2],[3,4]],x=[1,-1]", "--direction", "x=[1,0]"])
+        #expect(run.stdout == """
+            f = 2.0000000000000004
+            df/dW = [[-2.0,  2.0],
+                     [-2.0,  2.0]]
+            df/dx = [-8.0, -12.0]
+            Hv[W] = [[ 0.0, -2.0],
+                     [ 4.0, -6.0]]
+            Hv[x] = [20.0, 28.0]
+
+            """)
+        let json = runSymdiff(["hessian", "x: (3,); sum(exp(x))", "--at", "x=[0,1,2]", "--direction", "x=[1,1,1]", "--format", "json"])
+        #expect(json.stdout == "{\"value\": 11.107337927389695, \"gradient\": {\"x\": [1.0, 2.718281828459045, 7.38905609893065]}, "
+                + "\"hvp\": {\"x\": [1.0, 2.718281828459045, 7.38905609893065]}}\n")
+    }
+
+    @Test func stagedSecondOrderProgram() {
+        #expect(runSymdiff(["hessian", "x^2*y", "--staged"]).stdout == """
+            # row x: f_x = df/dx, staged
+            a = 2 * x
+            f_x = y * a
+            # second backward pass (d<name> is df_x/d<name>)
+            dy = a
+            da = y
+            dx = da * 2
+            # row y: f_y = df/dy, staged
+            f_y = x^2
+            # second backward pass (d<name> is df_y/d<name>)
+            dx = 2 * x
+            dy = 0
+
+            """)
+        #expect(runSymdiff(["hessian", "x: (3,); sum(x^3)", "--staged"]).stdout == """
+            # forward pass of s = sum(df/dx * v) over the direction v: f, its backward pass, and the products
+            a = x^2     # (3,)
+            b = 3 * a   # (3,)
+            c = b * v   # (3,)
+            s = sum(c)  # ()
+            # second backward pass (d<name> is ds/d<name>; for an input, the Hessian-vector product H v)
+            db = v             # (3,)
+            dv = b             # (3,)
+            da = db * 3        # (3,)
+            dx = da * (2 * x)  # (3,)
+
+            """)
+    }
+
+    @Test func errorsAndExitStatuses() {
+        let ones = "[" + Array(repeating: "1", count: 200).joined(separator: ",") + "]"
+        let large = runSymdiff(["hessian", "x: (200,); sum(x^2)", "--at", "x=" + ones])
+        #expect(large.stdout == "")
+        #expect(large.stderr == "error: the Hessian would be 200 x 200 (the inputs differentiated have 200 elements; the full matrix is built for at most 128); give --direction for a Hessian-vector product, or --wrt fewer inputs\n")
+        #expect(large.status == 1)
+        let product = runSymdiff(["hessian", "x: (200,); sum(x^2)", "--at", "x=" + ones, "--direction", "x=" + ones, "--format", "json"])
+        #expect(product.status == 0)
+        #expect(product.stdout.hasSuffix("\"hvp\": {\"x\": [" + Array(repeating: "2.0", count: 200).joined(separator: ", ") + "]}}\n"))
+
+        let array = runSymdiff(["hessian", "x: (2,); x^2"])
+        #expect(array.stderr == "error: the output has shape (2,), not a scalar: a Hessian is the second derivative of a scalar (reduce it first, e.g. sum(...))\n")
+        #expect(array.status == 1)
+        let noPoint = runSymdiff(["hessian", "x^2", "--direction", "x=1"])
+        #expect(noPoint.stderr == "error: --direction needs a point: give --at (or --inputs) too\nRun 'symdiff help hessian' for usage.\n")
+        #expect(noPoint.status == 2)
+        let stranger = runSymdiff(["hessian", "x^2*y", "--at", "x=1,y=2", "--direction", "z=1"])
+        #expect(stranger.stderr == "error: --direction gives 'z', which is not differentiated (the rows and columns: x, y)\n")
+        #expect(stranger.status == 1)
+        let shape = runSymdiff(["hessian", "x: (2,); sum(x^3)", "--at", "x=[1,2]", "--direction", "x=[1,2,3]"])
+        #expect(shape.stderr == "error: the direction for 'x' has shape (3,), but 'x' has shape (2,)\n")
+        #expect(shape.status == 1)
+        let latex = runSymdiff(["hessian", "x^2", "--at", "x=1", "--format", "latex"])
+        #expect(latex.status == 2)
+    }
+
+    @Test func checkHessian() {
+        let run = runSymdiff(["check", "--hessian", "z: (3,); y: int; cross_entropy(z, y)", "--at", "z=[1,2,3],y=1"])
+        #expect(run.stdout.hasPrefix("worst case per block over 1 point:\n  entry    symbolic"))
+        #expect(run.stdout.hasSuffix("ok: the symbolic Hessian agrees with central finite differences of the symbolic gradient\n"))
+        #expect(run.status == 0)
+        let random = runSymdiff(["check", "--hessian", "x^2*y + sin(x*y)", "--points", "5", "--seed", "3"])
+        #expect(random.stdout.hasPrefix("worst case per block over 5 points:\n"))
+        #expect(random.stdout.components(separatedBy: "\n").count == 8)
+        #expect(random.status == 0)
+    }
+}
