@@ -47,8 +47,9 @@ public struct Hessian {
     }
 
     /// Builds the second backward pass(es) of `gradient` for the inputs `wrt` (indices into its
-    /// inputs; labels are never differentiated and must not be listed).
-    public init(_ gradient: Gradient, wrt: [Int]) throws(Failure) {
+    /// inputs; labels are never differentiated and must not be listed). `products` builds the
+    /// Hessian-vector product even for scalar inputs (one pass for H v instead of one per row).
+    public init(_ gradient: Gradient, wrt: [Int], products: Bool = false) throws(Failure) {
         self.gradient = gradient
         self.wrt = wrt
         let graph = gradient.graph
@@ -56,7 +57,7 @@ public struct Hessian {
         let outputShape = graph.shapes[staged.output.int]
         guard outputShape.rank == 0 else { throw .arrayOutput(outputShape) }
         let scalarInputs = wrt.allSatisfy { graph.shapes[staged.inputNodes[$0].int].rank == 0 }
-        if scalarInputs && !gradient.isTensorProgram {
+        if scalarInputs && !gradient.isTensorProgram && !products {
             rows = wrt.map { index in
                 // f_x, the subscript notation for ∂f/∂x: the row's adjoints are then dx, dy
                 // (∂f_x/∂x, ∂f_x/∂y), the entries, without clashing with it.
