@@ -135,4 +135,37 @@ import Testing
         #expect(random.stdout.components(separatedBy: "\n").count == 8)
         #expect(random.status == 0)
     }
+
+    @Test func emitHessian() {
+        let swift = runSymdiff(["emit", "x^2*y", "--lang", "swift", "--hessian", "--name", "g"])
+        #expect(swift.stdout == """
+            import Foundation
+
+            /// Value, gradient and Hessian of g(x, y) = x^2*y.
+            ///
+            /// Returns (value, dg/dx, dg/dy, hessian): hessian[i][j] is the second
+            /// partial derivative with respect to the i-th and j-th parameters.
+            func g(_ x: Double, _ y: Double) -> (value: Double, dx: Double, dy: Double, hessian: [[Double]]) {
+                // shared subexpressions
+                let t0 = x * x
+                let t1 = 2.0 * x
+                // value
+                let out = t0 * y
+                // partial derivatives
+                let dx = 2.0 * x * y
+                let dy = t0
+                // second partial derivatives, rows and columns in parameter order
+                let hessian = [[2.0 * y, t1], [t1, 0.0]] as [[Double]]
+                return (value: out, dx: dx, dy: dy, hessian: hessian)
+            }
+
+            """)
+        #expect(swift.status == 0)
+        let numpy = runSymdiff(["emit", "x^2*y", "--lang", "numpy", "--hessian"])
+        #expect(numpy.stdout.contains("    hessian = np.array([[2 * y, t1], [t1, 0]], dtype=np.float64)\n    return out, dx, dy, hessian\n"))
+        let arrays = runSymdiff(["emit", "x: (2,); sum(x^2)", "--lang", "numpy", "--hessian"])
+        #expect(arrays.stdout == "")
+        #expect(arrays.stderr == "error: emit --hessian writes programs without arrays only; for arrays, 'symdiff hessian' gives the Hessian's blocks and values, and --direction its products\n")
+        #expect(arrays.status == 1)
+    }
 }
