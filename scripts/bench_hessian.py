@@ -7,7 +7,8 @@ gradient and the program s = sum(df/dx * v) with its backward pass (reverse over
 and times, with symdiff's evaluator (the staged program interpreted in Double, in process),
 the fastest single evaluation of each: gradient = forward + backward pass; H v = the forward
 pass of s (which includes the first backward pass) + its backward pass. `ops` are staged
-equations + backward contributions of each program. The MLP row is a tensor program run by the
+equations + backward contributions of each program; build times are one run each (parse,
+stage and the first pass; then the second pass), the first row's including warm-up. The MLP row is a tensor program run by the
 tensor evaluator (`symdiff-bench hvp-tensor`), differentiated with respect to every weight.
 
 Part 2, a full Hessian of small programs, three ways:
@@ -194,7 +195,8 @@ def main():
                f"`scripts/bench_hessian{' --quick' if args.quick else ''}` ({', '.join(versions)}, Python {sys.version.split()[0]}, "
                "one thread; see the script's docstring for what each time includes).", "",
                "A Hessian-vector product H v is one more reverse pass over the first (reverse over reverse): "
-               "its cost against one gradient, both run by symdiff's evaluator (fastest single evaluation):", ""]
+               "its cost against one gradient, both run by symdiff's evaluator (fastest single evaluation; "
+               "ops = staged equations + backward contributions, whole-array ops for the MLP):", ""]
     section += part1(args.bench, args.quick)
     section += ["", "A full Hessian of small scalar programs against SymPy and JAX "
                 "(symdiff build = parse + stage + both passes + simplify and print every entry):", ""]

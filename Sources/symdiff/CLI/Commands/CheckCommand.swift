@@ -28,7 +28,7 @@ enum CheckCommand: Subcommand {
             output instead: every entry against central differences of the symbolic gradient,
             (grad f(x + h e_j) - grad f(x - h e_j)) / 2h, with relative tolerance 1e-6, at the
             point given or at N random points (inputs in [-1.5, 1.5], named dimensions of size
-            2 unless --dim sets them), the full matrix's size rule applying.
+            2), the full matrix's size rule applying. A point at a kink is reported, not failed.
             """,
         examples: [
             "symdiff check 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)' --points 100 --seed 42",

@@ -159,6 +159,9 @@ extension HessianCommand {
         let result: HessianValues
         do { result = try hessian.evaluate(tensors: point, dims: dimensions) } catch { throw CLIError.input(error.description) }
         reportKinks(result.kinks, hessian, io)
+        if !result.value.isFinite || result.gradient.contains(where: { $0.scalars.contains { !$0.isFinite } }) {
+            io.printError("warning: the value or the gradient is nan or infinite at this point (outside the domain?)")
+        }
         if result.matrix.contains(where: { $0.contains { !$0.isFinite } }) {
             io.printError("warning: the Hessian has a nan or infinite entry at this point")
         }
