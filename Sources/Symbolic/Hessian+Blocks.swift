@@ -25,7 +25,7 @@ extension Hessian {
             let node = graph[id]
             reads[id.int] = id == direction || node.children.contains { reads[$0.int] }
         }
-        var walk = CoefficientWalk(graph: graph, direction: direction, reads: reads)
+        let walk = CoefficientWalk(graph: graph, direction: direction, reads: reads)
         guard let coefficient = walk.coefficient(form) else { return nil }
         let node: NodeID
         switch coefficient {
@@ -57,7 +57,7 @@ private struct CoefficientWalk {
     /// Whether each node reads `direction`.
     let reads: [Bool]
 
-    mutating func coefficient(_ id: NodeID) -> Coefficient? {
+    func coefficient(_ id: NodeID) -> Coefficient? {
         if id == direction { return .scaledIdentity(graph.integer(1)) }
         if !reads[id.int] {
             // A term of another direction's block (the product is linear: no constant terms).

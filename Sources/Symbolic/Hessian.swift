@@ -36,12 +36,17 @@ public struct Hessian {
     public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         /// The output is an array: its second derivative is a third-order tensor.
         case arrayOutput(TensorShape)
+        /// The second-order program would pass `Limits.maxNodes`.
+        case tooLarge(nodes: Int, limit: Int)
 
         public var description: String {
             switch self {
             case .arrayOutput(let shape):
                 return "the output has shape \(shape), not a scalar: a Hessian is the second derivative of a scalar "
                     + "(reduce it first, e.g. sum(...))"
+            case .tooLarge(let nodes, let limit):
+                return "the second-order program has \(nodes) nodes, past the limit of \(limit); "
+                    + "differentiate with respect to fewer inputs (--wrt)"
             }
         }
     }
@@ -57,15 +62,20 @@ public struct Hessian {
         let outputShape = graph.shapes[staged.output.int]
         guard outputShape.rank == 0 else { throw .arrayOutput(outputShape) }
         let scalarInputs = wrt.allSatisfy { graph.shapes[staged.inputNodes[$0].int].rank == 0 }
-        if scalarInputs && !gradient.isTensorProgram && !products {
-            rows = wrt.map { index in
+        // Rows only while a matrix is wanted: past `maxFullSize` scalar inputs, one product
+        // program serves (H v), instead of one second pass per row (quadratic in the inputs).
+        if scalarInputs && !gradient.isTensorProgram && !products && wrt.count <= Hessian.maxFullSize {
+            var built: [Gradient] = []
+            for index in wrt {
                 // f_x, the subscript notation for ∂f/∂x: the row's adjoints are then dx, dy
                 // (∂f_x/∂x, ∂f_x/∂y), the entries, without clashing with it.
                 var name = Hessian.functionLetter(staged) + "_" + staged.inputs[index]
                 while staged.inputs.contains(name) || gradient.isNameInUse(name) { name += "_" }
                 let program = ProgramGraph(graph: graph, inputs: staged.inputs, output: gradient.derivative(index), reserving: name)
-                return Gradient(StagedProgram(program))
+                built.append(Gradient(StagedProgram(program)))
+                if graph.count > Limits.maxNodes { throw .tooLarge(nodes: graph.count, limit: Limits.maxNodes) }
             }
+            rows = built
             directionNames = []
             product = nil
             return
@@ -100,6 +110,7 @@ public struct Hessian {
         let output = terms.dropFirst().reduce(terms.first ?? graph.integer(0)) { graph.add($0, $1) }
         let program = ProgramGraph(graph: graph, inputs: staged.inputs + names, output: output, outputName: "s")
         product = Gradient(StagedProgram(program))
+        if graph.count > Limits.maxNodes { throw .tooLarge(nodes: graph.count, limit: Limits.maxNodes) }
     }
 
     /// The output's name in formulas: the program's (z in `...; z = 2x + y`) or f, as the

@@ -175,4 +175,17 @@ import Testing
         #expect(arrays.stderr == "error: emit --hessian writes programs without arrays only; for arrays, 'symdiff hessian' gives the Hessian's blocks and values, and --direction its products\n")
         #expect(arrays.status == 1)
     }
+
+    @Test func manyScalarInputsGiveProductsNotAQuadraticMatrix() {
+        let program = (1..<200).map { "x\($0)^2*x\($0 + 1)" }.joined(separator: " + ")
+        let forms = runSymdiff(["hessian", program])
+        #expect(forms.stderr == "note: 200 inputs make 40000 entries (past 128 inputs); printing the Hessian-vector product H v over the directions v_x1, v_x2, v_x3, ...\n")
+        #expect(forms.stdout.hasPrefix("Hv[x1] = 2*v_x1*x2 + 2*v_x2*x1\nHv[x2] = 2*v_x1*x1 + 2*v_x2*x3 + 2*v_x3*x2\n"))
+        #expect(forms.status == 0)
+        let at = (1...200).map { "x\($0)=1" }.joined(separator: ",")
+        #expect(runSymdiff(["hessian", program, "--at", at]).status == 1)
+        let product = runSymdiff(["hessian", program, "--at", at, "--direction", "x2=1", "--format", "json"])
+        #expect(product.stdout.contains("\"hvp\": {\"x1\": 2.0, \"x2\": 2.0, \"x3\": 2.0, \"x4\": 0.0,"))
+        #expect(product.status == 0)
+    }
 }

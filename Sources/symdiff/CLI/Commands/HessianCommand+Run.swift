@@ -54,6 +54,8 @@ extension HessianCommand {
         var entries: [[NodeID]] = []
         if hessian.product == nil {
             entries = (0..<n).map { i in (0..<n).map { j in simplifier.simplify(hessian.entry(i, j)) } }
+        } else if n > Hessian.maxFullSize {
+            return printProductForms(hessian, format: format, reason: "\(n) inputs make \(n * n) entries (past \(Hessian.maxFullSize) inputs)", io)
         } else {
             var blocks: [[NodeID]] = []
             for k in 0..<n {
@@ -68,7 +70,7 @@ extension HessianCommand {
             if blocks.count == n {
                 entries = blocks
             } else {
-                return printProductForms(hessian, format: format, io)
+                return printProductForms(hessian, format: format, reason: "the Hessian's blocks are not all matrix products symdiff can write", io)
             }
         }
         if simplifier.stopReason != .done {
@@ -95,11 +97,12 @@ extension HessianCommand {
 
     /// The Hessian-vector product in closed form, for array inputs whose blocks are not
     /// matrix products the language can write.
-    private static func printProductForms(_ hessian: Hessian, format: String, _ io: IO) {
+    private static func printProductForms(_ hessian: Hessian, format: String, reason: String, _ io: IO) {
         let graph = hessian.graph
         let names = names(hessian)
-        let directions = hessian.directionNames.joined(separator: ", ")
-        io.printError("note: the Hessian's blocks are not all matrix products symdiff can write; printing the Hessian-vector product H v over the direction\(hessian.directionNames.count == 1 ? "" : "s") \(directions)")
+        let shown = hessian.directionNames.count <= 6 ? hessian.directionNames : hessian.directionNames.prefix(3) + ["..."]
+        let directions = shown.joined(separator: ", ")
+        io.printError("note: \(reason); printing the Hessian-vector product H v over the direction\(hessian.directionNames.count == 1 ? "" : "s") \(directions)")
         var simplifier = Simplifier(graph)
         let forms = hessian.wrt.indices.map { simplifier.simplify(hessian.productBlock($0) ?? graph.integer(0)) }
         let text = Printer(graph, InputLanguage())
