@@ -25,7 +25,8 @@ public struct Hessian {
     public let wrt: [Int]
     /// Scalar inputs only: row i's second backward pass, the gradient of ∂f/∂x_wrt[i]
     /// (its output is that partial, staged).
-    public let rows: [Gradient]
+    /// Settable inside the module so that tests can plant a wrong second-order rule.
+    public internal(set) var rows: [Gradient]
     /// Arrays: the names of the direction inputs, one per entry of `wrt`, in the same order.
     public let directionNames: [String]
     /// Arrays: the staged program of s = Σ sum(∂f/∂x_i * v_i) and its backward pass; the
