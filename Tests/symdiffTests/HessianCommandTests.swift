@@ -51,6 +51,15 @@ import Testing
         #expect(run.status == 0)
     }
 
+    @Test func matrixInputsGiveProductsWithAHint() {
+        let run = runSymdiff(["hessian", "A: (2,2); x: (2,); x @ A @ x"])
+        #expect(run.stdout == "Hv[A] = outer(v_x, x) + outer(x, v_x)\nHv[x] = A @ v_x + A.T @ v_x + v_A @ x + v_A.T @ x\n")
+        #expect(run.stderr == "note: the Hessian's blocks are not all matrix products symdiff can write (--wrt x may print blocks); "
+                + "printing the Hessian-vector product H v over the directions v_A, v_x\n")
+        #expect(runSymdiff(["hessian", "A: (2,2); x: (2,); x @ A @ x", "--format", "json"]).stdout
+                == "{\"directions\": [\"v_A\", \"v_x\"], \"hvp\": {\"A\": \"outer(v_x, x) + outer(x, v_x)\", \"x\": \"A @ v_x + A.T @ v_x + v_A @ x + v_A.T @ x\"}}\n")
+    }
+
     @Test func hessianVectorProduct() {
         let run = runSymdiff(["hessian", "W: (2,2); x: (2,); ||W @ x||^2", "--at", "W=[[1,2],[3,4]],x=[1,-1]", "--direction", "x=[1,0]"])
         #expect(run.stdout == """

@@ -70,7 +70,11 @@ extension HessianCommand {
             if blocks.count == n {
                 entries = blocks
             } else {
-                return printProductForms(hessian, format: format, reason: "the Hessian's blocks are not all matrix products symdiff can write", io)
+                // Inputs whose own block is writable: --wrt with only them may print blocks.
+                let writable = (0..<n).filter { hessian.block($0, $0) != nil }.map { names[$0] }
+                let hint = writable.isEmpty || writable.count == n ? "" : " (--wrt \(writable.joined(separator: ",")) may print blocks)"
+                return printProductForms(hessian, format: format,
+                                         reason: "the Hessian's blocks are not all matrix products symdiff can write\(hint)", io)
             }
         }
         if simplifier.stopReason != .done {
