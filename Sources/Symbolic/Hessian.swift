@@ -91,7 +91,7 @@ public struct Hessian {
             var name = base
             var suffix = 2
             while taken.contains(name) || gradient.isNameInUse(name) || Function.named(name) != nil || NamedConstant(rawValue: name) != nil {
-                name = base + String(suffix)
+                name = base + "_\(suffix)"
                 suffix += 1
             }
             taken.insert(name)
@@ -109,7 +109,13 @@ public struct Hessian {
             terms.append(graph.shapes[product.int].rank == 0 ? product : graph.tensor(.reduction(.sum(axis: nil, keepdims: false)), [product]))
         }
         let output = terms.dropFirst().reduce(terms.first ?? graph.integer(0)) { graph.add($0, $1) }
-        let program = ProgramGraph(graph: graph, inputs: staged.inputs + names, output: output, outputName: "s")
+        var outputName = "s"
+        var suffix = 2
+        while taken.contains(outputName) || gradient.isNameInUse(outputName) {
+            outputName = "s_\(suffix)"
+            suffix += 1
+        }
+        let program = ProgramGraph(graph: graph, inputs: staged.inputs + names, output: output, reserving: outputName)
         product = Gradient(StagedProgram(program))
         if graph.count > Limits.maxNodes { throw .tooLarge(nodes: graph.count, limit: Limits.maxNodes) }
     }

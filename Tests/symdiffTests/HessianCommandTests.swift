@@ -108,6 +108,16 @@ import Testing
             """)
     }
 
+    @Test func inputsNamedLikeTheProductProgramKeepTheirNames() {
+        // Inputs s and v: the product's output is s_2 and the directions v_s, v_v.
+        let staged = runSymdiff(["hessian", "s: (2,); v: (2,); sum(s^2*v)", "--staged"]).stdout
+        #expect(staged.hasPrefix("# forward pass of s_2 = sum(df/dx * v) over the directions v_s, v_v: f, its backward pass, and the products\n"))
+        #expect(staged.contains("\ns_2 = g + i  # ()\n# second backward pass (d<name> is ds_2/d<name>; for an input, the Hessian-vector product H v)\n"))
+        #expect(runSymdiff(["hessian", "s: (2,); v: (2,); sum(s^2*v)", "--at", "s=[1,2],v=[3,4]", "--format", "json"]).stdout
+                == "{\"value\": 19.0, \"gradient\": {\"s\": [6.0, 16.0], \"v\": [1.0, 4.0]}, \"hessian\": "
+                + "[[6.0, 0.0, 2.0, 0.0], [0.0, 8.0, 0.0, 4.0], [2.0, 0.0, 0.0, 0.0], [0.0, 4.0, 0.0, 0.0]]}\n")
+    }
+
     @Test func errorsAndExitStatuses() {
         let ones = "[" + Array(repeating: "1", count: 200).joined(separator: ",") + "]"
         let large = runSymdiff(["hessian", "x: (200,); sum(x^2)", "--at", "x=" + ones])

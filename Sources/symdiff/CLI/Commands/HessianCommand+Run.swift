@@ -132,10 +132,12 @@ extension HessianCommand {
         let names = names(hessian)
         if let product = hessian.product {
             let directions = hessian.directionNames.joined(separator: ", ")
-            io.print("# forward pass of s = sum(df/dx * v) over the direction\(hessian.directionNames.count == 1 ? "" : "s") \(directions): f, its backward pass, and the products")
+            let s = product.staged.outputName
+            let f = Pipeline.functionName(hessian.gradient)
+            io.print("# forward pass of \(s) = sum(d\(f)/dx * v) over the direction\(hessian.directionNames.count == 1 ? "" : "s") \(directions): \(f), its backward pass, and the products")
             let forward = product.staged.forwardLines(dialect)
             if !forward.isEmpty { io.print(forward.listingWithShapes) }
-            io.print("# second backward pass (d<name> is ds/d<name>; for an input, the Hessian-vector product H v)")
+            io.print("# second backward pass (d<name> is d\(s)/d<name>; for an input, the Hessian-vector product H v)")
             let backward = product.backwardLines(dialect)
             if !backward.isEmpty { io.print(backward.listingWithShapes) }
             return
