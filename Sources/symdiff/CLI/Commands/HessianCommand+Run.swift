@@ -48,8 +48,6 @@ extension HessianCommand {
             io.printError("note: the expression has no inputs, so there is nothing to differentiate")
         }
         let n = names.count
-        let text = Printer(graph, InputLanguage())
-        let latex = Printer(graph, LaTeXDialect())
         var simplifier = Simplifier(graph)
         var entries: [[NodeID]] = []
         if hessian.product == nil {
@@ -80,23 +78,75 @@ extension HessianCommand {
         if simplifier.stopReason != .done {
             io.printError("warning: the second derivatives were \(simplifier.stopReason.explanation)")
         }
-        switch format {
-        case "json":
-            let rows = entries.map { "[" + $0.map { jsonString(text.render($0)) }.joined(separator: ", ") + "]" }
-            io.print("{\"hessian\": [" + rows.joined(separator: ", ") + "]}")
-        case "latex":
-            for i in 0..<n {
-                for j in 0..<n {
-                    io.print(HessianText.latexLine(output: f, row: names[i], column: names[j], body: latex.render(entries[i][j])))
-                }
-            }
-        default:
-            for i in 0..<n {
-                for j in 0..<n {
-                    io.print("\(HessianText.entryName(output: f, row: names[i], column: names[j])) = \(text.render(entries[i][j]))")
-                }
+        var textLabels: [String] = []
+        var latexLabels: [String] = []
+        for i in 0..<n {
+            for j in 0..<n {
+                textLabels.append(HessianText.entryName(output: f, row: names[i], column: names[j]) + " = ")
+                latexLabels.append(HessianText.latexLine(output: f, row: names[i], column: names[j], body: ""))
             }
         }
+        printForms(hessian, entries.flatMap { $0 }, format: format, text: textLabels, latex: latexLabels, io) { texts in
+            let rows = (0..<n).map { i in "[" + texts[(i * n)..<(i * n + n)].map(jsonString).joined(separator: ", ") + "]" }
+            return "\"hessian\": [" + rows.joined(separator: ", ") + "]"
+        }
+    }
+
+    /// Closed forms with their labels, as trees, or with shared subexpressions named once when
+    /// the trees would pass `GradCommand.maxTreeCharacters` (a deep program's second derivatives
+    /// repeat its shared parts exponentially often), as `grad` does. `json` gets the forms' texts
+    /// and returns the object's fields after any "shared".
+    private static func printForms(_ hessian: Hessian, _ forms: [NodeID], format: String, text: [String], latex: [String],
+                                   _ io: IO, json: ([String]) -> String) {
+        let graph = hessian.graph
+        let treeSize = Printer(graph, InputLanguage()).treeSizes(forms).reduce(0) { total, size in
+            let (sum, overflow) = total.addingReportingOverflow(size)
+            return overflow ? Int.max : sum
+        }
+        guard treeSize > GradCommand.maxTreeCharacters else {
+            switch format {
+            case "json": io.print("{" + json(forms.map { Printer(graph, InputLanguage()).render($0) }) + "}")
+            case "latex":
+                let printer = Printer(graph, LaTeXDialect())
+                for (label, form) in zip(latex, forms) { io.print(label + printer.render(form)) }
+            default:
+                let printer = Printer(graph, InputLanguage())
+                for (label, form) in zip(text, forms) { io.print(label + printer.render(form)) }
+            }
+            return
+        }
+        let staged = hessian.gradient.staged
+        var reserved = Set(staged.inputs + staged.equations.map(\.name) + [staged.outputName] + hessian.directionNames)
+        reserved.insert(Pipeline.functionName(hessian.gradient))
+        let shared = format == "latex"
+            ? Printer(graph, LaTeXDialect()).renderShared(forms, reserved: reserved, spelling: LaTeXDialect.identifier)
+            : Printer(graph, InputLanguage()).renderShared(forms, reserved: reserved)
+        let size = treeSize >= Int.max / 4 ? "over 10^18" : "about \(NumberText.grouped(treeSize))"
+        let count = shared.definitions.count
+        let heading = "closed forms too large to print as trees (\(size) characters): \(NumberText.grouped(count)) shared "
+            + "subexpression\(count == 1 ? "" : "s") named once (like SymPy's cse)"
+        var block = ""
+        func line(_ text: String) {
+            block += text + "\n"
+            if block.utf8.count >= 1 << 16 {
+                io.writeOutput(block)
+                block = ""
+            }
+        }
+        switch format {
+        case "json":
+            line("{\"shared\": {" + shared.definitions.map { "\(jsonString($0.name)): \(jsonString($0.text))" }.joined(separator: ", ")
+                 + "}, " + json(shared.roots) + "}")
+        case "latex":
+            line("% " + heading)
+            for definition in shared.definitions { line("\(LaTeXDialect.identifier(definition.name)) = \(definition.text)") }
+            for (label, root) in zip(latex, shared.roots) { line(label + root) }
+        default:
+            line("# " + heading)
+            for definition in shared.definitions { line("\(definition.name) = \(definition.text)") }
+            for (label, root) in zip(text, shared.roots) { line(label + root) }
+        }
+        if !block.isEmpty { io.writeOutput(block) }
     }
 
     /// The Hessian-vector product in closed form, for array inputs whose blocks are not
@@ -109,19 +159,10 @@ extension HessianCommand {
         io.printError("note: \(reason); printing the Hessian-vector product H v over the direction\(hessian.directionNames.count == 1 ? "" : "s") \(directions)")
         var simplifier = Simplifier(graph)
         let forms = hessian.wrt.indices.map { simplifier.simplify(hessian.productBlock($0) ?? graph.integer(0)) }
-        let text = Printer(graph, InputLanguage())
-        switch format {
-        case "json":
-            let entries = zip(names, forms).map { "\(jsonString($0)): \(jsonString(text.render($1)))" }
-            io.print("{\"directions\": [" + hessian.directionNames.map(jsonString).joined(separator: ", ") + "], \"hvp\": {"
-                     + entries.joined(separator: ", ") + "}}")
-        case "latex":
-            let latex = Printer(graph, LaTeXDialect())
-            for (name, form) in zip(names, forms) {
-                io.print("\\left(H v\\right)_{\(LaTeXDialect.identifier(name))} = \(latex.render(form))")
-            }
-        default:
-            for (name, form) in zip(names, forms) { io.print("Hv[\(name)] = \(text.render(form))") }
+        let latex = names.map { "\\left(H v\\right)_{\(LaTeXDialect.identifier($0))} = " }
+        printForms(hessian, forms, format: format, text: names.map { "Hv[\($0)] = " }, latex: latex, io) { texts in
+            "\"directions\": [" + hessian.directionNames.map(jsonString).joined(separator: ", ") + "], \"hvp\": {"
+                + zip(names, texts).map { "\(jsonString($0)): \(jsonString($1))" }.joined(separator: ", ") + "}"
         }
     }
 
