@@ -1,5 +1,5 @@
 /// The Hessian against central differences of the symbolic gradient: column j of H is
-/// compared with (∇f(x + h e_j) - ∇f(x - h e_j)) / 2h, element by element. The gradient is the
+/// compared with (∇f(x + h e_j) - ∇f(x - h e_j)) / 2h, element by element, at steps h and h/2. The gradient is the
 /// one `grad` prints (itself checked by `check`), so a disagreement is in the second pass.
 public struct HessianComparison: Sendable {
     /// Positions in `wrt` of the block's row and column inputs.
@@ -10,12 +10,13 @@ public struct HessianComparison: Sendable {
     public let column: Int
     public let symbolic: Double
     public let numeric: Double
+    /// What the estimate itself cannot resolve, as `GradientCheck.compare` judges it: how much
+    /// the difference moves when the step halves (truncation and rounding; large where the
+    /// third derivatives are), plus a relative floor of 1e-6.
+    public let tolerance: Double
     public var absoluteError: Double { Swift.abs(symbolic - numeric) }
     public var relativeError: Double { absoluteError / Swift.max(1, Swift.abs(numeric)) }
-    /// Central differences of a gradient in double precision are good to about 1e-9 relative
-    /// at the step chosen; 1e-6 leaves room for curvature and cancellation.
-    public var agrees: Bool { relativeError <= HessianComparison.tolerance }
-    public static let tolerance = 1e-6
+    public var agrees: Bool { absoluteError <= tolerance }
 }
 
 extension Hessian {
@@ -42,19 +43,29 @@ extension Hessian {
         for (column, (position, element)) in owner.enumerated() {
             let index = wrt[position]
             let x = point[index].scalars[element]
-            // The step that balances truncation (h^2) against rounding (eps/h) for a first
-            // difference of a gradient: about eps^(1/3), scaled by the coordinate.
-            let h = 6e-6 * Swift.max(1, Swift.abs(x))
-            var plus = point
-            var minus = point
-            plus[index].scalars[element] = x + h
-            minus[index].scalars[element] = x - h
-            let up = try gradientAt(plus)
-            let down = try gradientAt(minus)
+            func gradientMoved(to value: Double) throws(HessianPointError) -> [Double] {
+                var moved = point
+                moved[index].scalars[element] = value
+                return try gradientAt(moved)
+            }
+            // Steps as GradientCheck takes them: 1e-5, halved while a step leaves the domain.
+            var h = 1e-5 * Swift.max(1, Swift.abs(x))
+            var samples = [try gradientMoved(to: x + h), try gradientMoved(to: x - h),
+                          try gradientMoved(to: x + h / 2), try gradientMoved(to: x - h / 2)]
+            var halvings = 0
+            while halvings < GradientCheck.maxStepHalvings && !samples.allSatisfy({ $0.allSatisfy(\.isFinite) }) {
+                h /= 2
+                halvings += 1
+                samples = [try gradientMoved(to: x + h), try gradientMoved(to: x - h),
+                          try gradientMoved(to: x + h / 2), try gradientMoved(to: x - h / 2)]
+            }
             for row in 0..<owner.count {
-                let numeric = (up[row] - down[row]) / ((x + h) - (x - h))
+                let coarse = (samples[0][row] - samples[1][row]) / (2 * h)
+                let fine = (samples[2][row] - samples[3][row]) / h
+                let tolerance = 1e-6 * Swift.max(1, Swift.abs(fine)) + 4 * Swift.abs(coarse - fine)
                 found.append(HessianComparison(rowInput: owner[row].input, columnInput: position, row: row, column: column,
-                                               symbolic: values.matrix[row][column], numeric: numeric))
+                                               symbolic: values.matrix[row][column], numeric: fine,
+                                               tolerance: tolerance))
             }
         }
         return found

@@ -26,7 +26,8 @@ enum CheckCommand: Subcommand {
 
             --hessian checks the second derivatives (see 'symdiff help hessian') of a scalar
             output instead: every entry against central differences of the symbolic gradient,
-            (grad f(x + h e_j) - grad f(x - h e_j)) / 2h, with relative tolerance 1e-6, at the
+            (grad f(x + h e_j) - grad f(x - h e_j)) / 2h at steps h and h/2, with the tolerance
+            check uses (1e-6 relative plus what the estimate moves when the step halves), at the
             point given or at N random points (inputs in [-1.5, 1.5], named dimensions of size
             2), the full matrix's size rule applying. A point at a kink is reported, not failed.
             """,
