@@ -8,6 +8,8 @@
 //       the first repetition its peak RSS and the RSS after it (peak_<phase>_kb, rss_after_<phase>_kb).
 //   symdiff-bench emit --lang swift|numpy --name NAME [--vars a,b,...] (--family F --n N | SOURCE)
 //       print generated code.
+//   symdiff-bench hvp FAMILY N | hvp-tensor SOURCE | hessian SOURCE --at V,...
+//       one gradient against one Hessian-vector product, and a full Hessian (HessianBench.swift).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -205,6 +207,12 @@ case "compile":
     compile(Array(arguments.dropFirst()))
 case "emit":
     emitCommand(Array(arguments.dropFirst()))
+case "hvp":
+    hvpCommand(Array(arguments.dropFirst()))
+case "hvp-tensor":
+    hvpTensorCommand(Array(arguments.dropFirst()))
+case "hessian":
+    hessianCommand(Array(arguments.dropFirst()))
 default:
-    fail("usage: symdiff-bench program|compile|emit ... (see Benchmarks/README.md)")
+    fail("usage: symdiff-bench program|compile|emit|hvp|hvp-tensor|hessian ... (see Benchmarks/README.md)")
 }

@@ -4,7 +4,7 @@ import Testing
 @Suite struct CommandTableTests {
     @Test func subcommandsAreExactlyTheDocumentedOnes() {
         #expect(Subcommands.allSpecs.map(\.name)
-                == ["parse", "stage", "grad", "emit", "eval", "graph", "stats", "check", "shape", "help"])
+                == ["parse", "stage", "grad", "emit", "eval", "hessian", "graph", "stats", "check", "shape", "help"])
     }
 
     @Test(arguments: Subcommands.allSpecs.map(\.name))
@@ -33,9 +33,9 @@ import Testing
         }
     }
 
-    @Test func onlyGradSpellsVarsAsWrt() {
+    @Test func onlyGradAndHessianSpellVarsAsWrt() {
         for command in Subcommands.all {
-            #expect((command.spec.option(spelled: "--wrt") != nil) == (command.spec.name == "grad"))
+            #expect((command.spec.option(spelled: "--wrt") != nil) == ["grad", "hessian"].contains(command.spec.name))
         }
     }
 }

@@ -9,16 +9,17 @@ import Testing
     USAGE: symdiff SUBCOMMAND EXPR [OPTIONS]
 
     SUBCOMMANDS:
-      parse  Print the syntax tree of an expression, with source ranges.
-      stage  Print the staged forward pass, one elementary operation per line.
-      grad   Print the closed-form partial derivatives of an expression.
-      emit   Generate NumPy or Swift code that computes an expression and its gradient.
-      eval   Evaluate an expression and its gradient at a point.
-      graph  Print the computational graph as Graphviz DOT.
-      stats  Count the operations of the forward pass, backward pass and closed-form gradient.
-      check  Compare the symbolic gradient with central finite differences.
-      shape  Answer shape questions: result shapes, NumPy's rules step by step, parameters.
-      help   Show the overview, or the usage and options of one subcommand.
+      parse    Print the syntax tree of an expression, with source ranges.
+      stage    Print the staged forward pass, one elementary operation per line.
+      grad     Print the closed-form partial derivatives of an expression.
+      emit     Generate NumPy or Swift code that computes an expression and its gradient.
+      eval     Evaluate an expression and its gradient at a point.
+      hessian  Print the Hessian (second partial derivatives) of a scalar expression.
+      graph    Print the computational graph as Graphviz DOT.
+      stats    Count the operations of the forward pass, backward pass and closed-form gradient.
+      check    Compare the symbolic gradient with central finite differences.
+      shape    Answer shape questions: result shapes, NumPy's rules step by step, parameters.
+      help     Show the overview, or the usage and options of one subcommand.
 
     EXPRESSION INPUT:
       Give EXPR as one quoted argument, read it from a file with -f FILE, or pass - to read
@@ -34,6 +35,7 @@ import Testing
       symdiff grad 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)' --format json
       symdiff emit 'sigmoid(x)' --lang numpy --name sigma
       symdiff eval '(x + y)z' --at x=1,y=3,z=2
+      symdiff hessian 'x^2*y'
       symdiff graph '(x + y)z' --at x=1,y=3,z=2 --backward | dot -Tsvg > graph.svg
       symdiff stats 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)'
       symdiff check 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)' --points 100 --seed 42

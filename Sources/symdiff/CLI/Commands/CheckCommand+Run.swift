@@ -3,6 +3,7 @@ import Symbolic
 extension CheckCommand {
     static func run(_ arguments: ParsedArguments, _ input: ExpressionInput, _ io: IO) throws {
         let (gradient, values) = try Pipeline.gradientAndValues(arguments, input, io)
+        if arguments.flag("--hessian") { return try runHessian(arguments, gradient, values, io) }
         let given: [Double]?
         switch values {
         case .tensors(let tensors, let dimensions, let upstream):

@@ -23,6 +23,13 @@ enum CheckCommand: Subcommand {
             not set by --dim take the size 3, and labels are drawn in [0, K) for the K classes
             their use implies (0 or 1 when only arithmetic uses them). An array output is checked
             through sum(out * u), u being --upstream or random with entries in [-1, 1).
+
+            --hessian checks the second derivatives (see 'symdiff help hessian') of a scalar
+            output instead: every entry against central differences of the symbolic gradient,
+            (grad f(x + h e_j) - grad f(x - h e_j)) / 2h at steps h and h/2, with the tolerance
+            check uses (1e-6 relative plus what the estimate moves when the step halves), at the
+            point given or at N random points (inputs in [-1.5, 1.5], named dimensions of size
+            2), the full matrix's size rule applying. A point at a kink is reported, not failed.
             """,
         examples: [
             "symdiff check 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)' --points 100 --seed 42",
@@ -36,6 +43,7 @@ enum CheckCommand: Subcommand {
             OptionSpec("--seed", value: "S", help: "Seed for the random points, to reproduce a run."),
             OptionSpec("--dim", value: "LIST", help: "Sizes of named dimensions, e.g. N=5,B=2."),
             OptionSpec("--upstream", value: "VALUE", help: "Upstream gradient of an array output, e.g. [1,-2] or @d.npy."),
+            OptionSpec("--hessian", help: "Check the Hessian instead: against central differences of the symbolic gradient."),
             OptionSpec("--no-rewrite", help: "Keep naive formulas as written (no stability rewrites such as log(softmax) -> log_softmax).")
         ],
         exclusiveGroups: [["--at", "--points"], ["--inputs", "--points"]]

@@ -17,7 +17,16 @@ extension EmitCommand {
         }
         let code: EmittedCode
         do {
-            code = try emit(gradient, source: input.text, options: options)
+            if arguments.flag("--hessian") {
+                guard !gradient.isTensorProgram else {
+                    throw CLIError.input("emit --hessian writes programs without arrays only; for arrays, 'symdiff hessian' "
+                                         + "gives the Hessian's blocks and values, and --direction its products")
+                }
+                let hessian = try Hessian(gradient, wrt: Array(gradient.staged.inputs.indices))
+                code = try emitHessian(hessian, source: input.text, options: options)
+            } else {
+                code = try emit(gradient, source: input.text, options: options)
+            }
         } catch CodegenError.tensorProgram {
             // Codegen decides per language which programs with arrays it can write.
             throw CLIError.input("code generation for programs with arrays (declared shapes, @, sum, softmax, ...) is not available yet "

@@ -3,11 +3,14 @@ enum EmitCommand: Subcommand {
     static let spec = CommandSpec(
         name: "emit",
         abstract: "Generate NumPy or Swift code that computes an expression and its gradient.",
-        usage: "symdiff emit EXPR --lang numpy|swift [--name NAME] [--vars LIST] [--closed-form] [-o FILE]",
+        usage: "symdiff emit EXPR --lang numpy|swift [--name NAME] [--vars LIST] [--closed-form] [--hessian] [-o FILE]",
         discussion: """
             Writes a function taking the variables (in --vars order) and returning the value and
             the gradient. By default the body is the staged forward and backward pass, one
             statement per equation; --closed-form returns the simplified partial derivatives.
+            --hessian (programs without arrays) also returns the Hessian, rows and columns in
+            parameter order: (value, partials..., hessian), hessian an (n, n) float64 array in
+            NumPy (float inputs) and [[Double]] in Swift, the body in closed form.
             """,
         examples: [
             "symdiff emit 'sigmoid(x)' --lang numpy --name sigma",
@@ -18,6 +21,7 @@ enum EmitCommand: Subcommand {
                        help: "Target language: numpy or swift."),
             OptionSpec("--name", value: "NAME", help: "Name of the generated function (default: f)."),
             OptionSpec("--closed-form", help: "Return the closed-form gradient instead of the staged backward pass."),
+            OptionSpec("--hessian", help: "Also return the Hessian (programs without arrays)."),
             OptionSpec("--output", short: "-o", value: "FILE", help: "Write the code to FILE instead of standard output."),
             OptionSpec("--no-rewrite", help: "Keep naive formulas as written (no stability rewrites such as log(softmax) -> log_softmax).")
         ]

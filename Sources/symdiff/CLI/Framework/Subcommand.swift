@@ -24,7 +24,7 @@ enum Subcommands {
     /// Every expression subcommand; `help` is handled by `HelpCommand` because it takes none.
     static var all: [any Subcommand.Type] {
         [ParseCommand.self, StageCommand.self, GradCommand.self, EmitCommand.self,
-         EvalCommand.self, GraphCommand.self, StatsCommand.self, CheckCommand.self, ShapeCommand.self]
+         EvalCommand.self, HessianCommand.self, GraphCommand.self, StatsCommand.self, CheckCommand.self, ShapeCommand.self]
     }
 
     /// The specs of all subcommands including `help`, for the overview and suggestions.

@@ -65,7 +65,7 @@ extension TensorPoint {
     }
 
     /// `--at`'s assignments, with `NAME=@` (no file name) refused as the typo it is.
-    private static func atAssignments(_ text: String) throws -> [(name: String, valueText: String)] {
+    static func atAssignments(_ text: String) throws -> [(name: String, valueText: String)] {
         let assignments = try parseAssignments(text)
         for (name, valueText) in assignments {
             _ = try filePath(valueText, in: "\(name)=\(valueText)")
@@ -83,8 +83,8 @@ extension TensorPoint {
 
     /// One `--at` value: `@FILE` is an `.npy` file, `[...]` an array literal, anything else a
     /// scalar expression left for the evaluator.
-    private static func atValue(_ text: String, for name: String, _ io: IO) throws -> Value {
-        let subject = "the value of '\(name)' in --at"
+    static func atValue(_ text: String, for name: String, _ io: IO, option: String = "--at") throws -> Value {
+        let subject = "the value of '\(name)' in \(option)"
         if let path = try filePath(text, in: "\(name)=\(text)") {
             return .array(try npyFile(path, subject: subject, io))
         }
