@@ -191,7 +191,7 @@ def main():
             versions.append(f"{pkg} {__import__(pkg).__version__}")
         except ImportError:
             versions.append(f"{pkg} n/a")
-    section = [BEGIN, "## 7. Second derivatives: Hessian-vector products and full Hessians (issue 16)", "",
+    section = [BEGIN, "## 9. Second derivatives: Hessian-vector products and full Hessians (issue 16)", "",
                f"`scripts/bench_hessian{' --quick' if args.quick else ''}` ({', '.join(versions)}, Python {sys.version.split()[0]}, "
                "one thread; see the script's docstring for what each time includes).", "",
                "A Hessian-vector product H v is one more reverse pass over the first (reverse over reverse): "
