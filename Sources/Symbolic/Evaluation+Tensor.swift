@@ -1,4 +1,5 @@
 import ExprParse
+import Foundation
 
 /// One edge of the backward pass with arrays: the contribution it adds and the target's
 /// adjoint after it.
@@ -40,6 +41,8 @@ public enum PointError: Error, Equatable, Sendable, CustomStringConvertible {
     case upstreamForScalar
     /// Evaluation itself failed at a stage (a label out of range, say).
     case evaluation(stage: String, TensorError)
+    /// The value and gradient at these sizes take more arithmetic than the evaluator runs.
+    case tooMuchWork(flops: Int, limit: Int, sizes: String)
 
     public var description: String {
         switch self {
@@ -59,7 +62,18 @@ public enum PointError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the output is a scalar: an upstream gradient is only for an array output"
         case .evaluation(let stage, let error):
             return "cannot evaluate '\(stage)': \(error)"
+        case .tooMuchWork(let flops, let limit, let sizes):
+            return "the value and gradient take about \(Self.scientific(flops)) floating-point operations\(sizes), more than "
+                + "symdiff's evaluator runs (\(Self.scientific(limit))); give smaller sizes, or emit code for it (symdiff emit --lang numpy)"
         }
+    }
+
+    /// `3.2e12`: two significant digits.
+    static func scientific(_ n: Int) -> String {
+        let exponent = Int(Foundation.log10(Double(Swift.max(n, 1))).rounded(.down))
+        let mantissa = Double(n) / Foundation.pow(10, Double(exponent))
+        let digits = (mantissa * 10).rounded() / 10
+        return digits == digits.rounded() ? "\(Int(digits))e\(exponent)" : "\(digits)e\(exponent)"
     }
 }
 
@@ -124,6 +138,7 @@ extension Gradient {
     /// (a vector-Jacobian product); without it an array output has a value and no gradient.
     public func evaluate(tensors point: [Tensor], dims: [String: Int] = [:], upstream: Tensor? = nil) throws(PointError) -> TensorEvaluation {
         let bindings = try bindDimensions(point, given: dims)
+        try checkWork(bindings)
         var values = [Tensor?](repeating: nil, count: graph.count)
         for (node, value) in zip(staged.inputNodes, point) { values[node.int] = value }
         var adjoint = [Tensor?](repeating: nil, count: graph.count)
@@ -187,6 +202,7 @@ extension Gradient {
     /// The value of any node (a closed form read back, say) at a point of arrays, forward only.
     public func tensorValue(of node: NodeID, at point: [Tensor], dims: [String: Int] = [:]) throws(PointError) -> Tensor {
         let bindings = try bindDimensions(point, given: dims)
+        try checkWork(bindings)
         var values = [Tensor?](repeating: nil, count: graph.count)
         for (input, value) in zip(staged.inputNodes, point) { values[input.int] = value }
         try compute(graph.reachable(from: [node]), &values, [Tensor?](repeating: nil, count: graph.count), bindings)

@@ -329,4 +329,18 @@ import Testing
         #expect(directoryAsFile.stderr == "error: --inputs: cannot read '\(directory.path)': Is a directory\n")
         #expect(directoryAsFile.status == 1)
     }
+
+    /// The evaluator's work is bounded: a product of two 3000 x 3000 matrices with its gradient
+    /// (1.6e11 operations, hours of loops) is refused at once, naming the sizes; a smaller one runs.
+    @Test func evaluationAboveTheWorkLimitIsRefusedWithTheCount() {
+        let source = "A: (N, N); B: (N, N); sum(A @ B)"
+        let big = runSymdiff(["eval", source, "--random", "1", "--dim", "N=3000"])
+        #expect(big.status == 1)
+        #expect(big.stdout == "")
+        #expect(big.stderr == "error: at the random point: the value and gradient take about 1.6e11 floating-point operations at N = 3000, "
+                + "more than symdiff's evaluator runs (1e10); give smaller sizes, or emit code for it (symdiff emit --lang numpy)\n")
+        let small = runSymdiff(["eval", source, "--random", "1", "--dim", "N=20"])
+        #expect(small.status == 0)
+        #expect(small.stdout.hasPrefix("f = "))
+    }
 }
