@@ -145,10 +145,15 @@ public struct LaTeXDialect: Dialect {
             case .crossEntropy: return applied("\\operatorname{CE}", a(0) + ", " + a(1))
             case .onehot(let k): return Printed("\\mathbf{e}_{\(a(0))}^{(\(k))}", Printed.Level.atom)
             }
-        case .layout, .convolution:
-            // Layout and convolution ops read the same in both: `broadcast_to(x, (2, 3))`, `z[y]`,
-            // `conv2d(x, w, stride=2)`.
+        case .layout:
+            // Layout ops read the same in both: `broadcast_to(x, (2, 3))`, `z[y]`.
             return op.printed(args, shapes: shapes)
+        case .convolution:
+            // The input-language call with its name as an operator (`_` escaped, or it would
+            // be a subscript): \operatorname{conv2d\_input\_grad}(g, w, stride=2).
+            let call = op.printed(args, shapes: shapes)
+            let name = op.name.replacingOccurrences(of: "_", with: "\\_")
+            return Printed("\\operatorname{\(name)}" + call.text.dropFirst(op.name.count), Printed.Level.atom)
         }
     }
 

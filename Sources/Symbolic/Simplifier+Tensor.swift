@@ -51,8 +51,14 @@ extension Simplifier {
             case .broadcast, .pack: return false
             }
         case .softmax: return false
-        // Linear too, but a conv net's gradient reads best as the layers wrote it.
-        case .convolution: return false
+        case .convolution(let c):
+            switch c {
+            // A bias makes a convolution affine, and max pooling is not linear (a negative
+            // factor changes the winners), so only the backward ops and averaging qualify.
+            case .conv: return false
+            case .pool(let p): return p.kind == .average
+            case .inputGrad, .filterGrad, .biasGrad, .avgPoolGrad, .maxPoolGrad, .maxPoolPick: return true
+            }
         }
     }
 
@@ -60,6 +66,8 @@ extension Simplifier {
     static func isLinearOperand(_ op: TensorOp, _ index: Int) -> Bool {
         switch op {
         case .layout(.take), .layout(.takeRows): return index == 0
+        // Routing by x's winners is linear in the upstream only.
+        case .convolution(.maxPoolGrad), .convolution(.maxPoolPick): return index == 1
         default: return true
         }
     }

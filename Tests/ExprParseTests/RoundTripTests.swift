@@ -70,6 +70,8 @@ struct ExpressionGenerator {
                 switch name {
                 case "keepdims": value = .boolean(random.next() % 2 == 0)
                 case "axes": value = .integers([1, 0])
+                case "stride": value = .integer(1 + Int(random.next() % 3))
+                case "pad": value = .integer(Int(random.next() % 3))
                 default: value = random.next() % 2 == 0 ? .integer(Int(random.next() % 3) - 1) : .integers([0, 1])
                 }
                 keywords.append(KeywordArgument(name: name, value: value, range: Self.placeholder))

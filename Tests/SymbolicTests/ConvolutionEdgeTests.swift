@@ -55,6 +55,27 @@ import Testing
         #expect(result.gradient[1]?.scalars == [-3, -4, -5])
     }
 
+    /// The identities `stage --backward`'s notes state: the input gradient is the convolution of
+    /// the dilated upstream with the flipped filter padded by F - 1 - P, the filter gradient the
+    /// convolution of the input with the dilated upstream padded by P.
+    @Test func backwardOpsAreTheConvolutionsTheNotesName() throws {
+        let (x, w) = (Tensor(vector: [1, -2, 3, 0.5, 2, -1, 4]), Tensor(vector: [2, -1, 3]))
+        for (stride, pad) in [(1, 0), (2, 1), (3, 1), (2, 0), (1, 2)] {
+            let c = Convolution(spatialAxes: 1, stride: stride, pad: pad)
+            let out = try ConvolutionOp.conv(c).evaluate([x, w])
+            let g = Tensor(vector: (0..<out.count).map { Double($0 * 2 - 3) })
+            var dilated = [Double](repeating: 0, count: (g.count - 1) * stride + 1)
+            for (i, v) in g.scalars.enumerated() { dilated[i * stride] = v }
+            let flipped = Tensor(vector: w.scalars.reversed())
+            let dx = try ConvolutionOp.inputGrad(c).evaluate([g, w])
+            let viaConv = try ConvolutionOp.conv(Convolution(spatialAxes: 1, pad: 3 - 1 - pad)).evaluate([Tensor(vector: dilated), flipped])
+            #expect(dx.scalars == viaConv.scalars, "stride \(stride), pad \(pad)")
+            let dw = try ConvolutionOp.filterGrad(c).evaluate([x, g])
+            let viaCorrelation = try ConvolutionOp.conv(Convolution(spatialAxes: 1, pad: pad)).evaluate([x, Tensor(vector: dilated)])
+            #expect(dw.scalars == viaCorrelation.scalars, "stride \(stride), pad \(pad)")
+        }
+    }
+
     @Test func invalidConfigurationsAreRefusedWithTheArithmetic() {
         func error(_ op: ConvolutionOp, _ shapes: [TensorShape]) -> String {
             do { _ = try op.shape(shapes); return "accepted" } catch { return error.description }

@@ -111,6 +111,8 @@ import Testing
             # backward pass (d<name> is the vector-Jacobian product with dout, the upstream gradient of shape (2,))
             dx = conv1d_input_grad(dout, w)   # (4,)
             dw = conv1d_filter_grad(x, dout)  # (3,)
+            # conv1d_input_grad(g, w) = conv1d(g, w flipped, pad=2): the full correlation of the upstream with the flipped filter
+            # conv1d_filter_grad(x, g) = conv1d(x, g): the correlation of the input with the upstream
 
             """)
         // The input gradient is the full correlation of the upstream, padded by F - 1 = 2, with
@@ -120,6 +122,29 @@ import Testing
         // And the backward ops read back as the gradient they print.
         Self.expectOutput(["eval", "conv1d_input_grad([1, -2], [1, -1, 2])"], "f = [1.0, -3.0, 4.0, -4.0]\n")
         Self.expectOutput(["eval", "conv1d_filter_grad([1, 2, 3, 4], [1, -2])"], "f = [-3.0, -4.0, -5.0]\n")
+    }
+
+    /// The gradient a TA writes, in text and LaTeX (underscores escaped, not subscripts), the
+    /// factor 2 taken out of the linear backward ops.
+    @Test func oneDimensionalGradientInTextAndLaTeX() {
+        Self.expectOutput(["grad", "x: (4,); w: (3,); sum(conv1d(x, w)^2)"], """
+            df/dx = 2*conv1d_input_grad(conv1d(x, w), w)
+            df/dw = 2*conv1d_filter_grad(x, conv1d(x, w))
+
+            """)
+        Self.expectOutput(["grad", "x: (4,); w: (3,); sum(conv1d(x, w)^2)", "--format", "latex"], """
+            \\frac{\\partial f}{\\partial x} = 2 \\operatorname{conv1d\\_input\\_grad}(\\operatorname{conv1d}(x, w), w)
+            \\frac{\\partial f}{\\partial w} = 2 \\operatorname{conv1d\\_filter\\_grad}(x, \\operatorname{conv1d}(x, w))
+
+            """)
+    }
+
+    /// A conv costs a multiply and an add per filter tap of each output (2 * 8 * 9 here); its
+    /// backward pass two such products (input and filter gradients).
+    @Test func statsCountConvolutionFlops() {
+        let run = runSymdiff(["stats", "x: (1, 1, 4, 4); w: (2, 1, 3, 3); sum(conv2d(x, w))"])
+        #expect(run.stdout.contains("forward flops                                           152\n"))
+        #expect(run.stdout.contains("backward flops (staged)                                 288\n"))
     }
 
     // MARK: - Sizes and parameters
@@ -218,6 +243,10 @@ import Testing
             dx = conv2d_input_grad(dc, Wc)         # (B, 1, 28, 28)
             dWc = conv2d_filter_grad(x, dc)        # (20, 1, 5, 5)
             dbc = conv2d_bias_grad(dc)             # (20,)
+            # maxpool2d_grad(x, g, 2) = each window's upstream sent to the window's first maximum of x (row-major), 0 elsewhere
+            # conv2d_input_grad(g, w) = conv2d(g, w flipped and its axes 0 and 1 swapped, pad=4): the full correlation of the upstream with the flipped filter
+            # conv2d_filter_grad(x, g) = conv2d(x, g): the correlation of the input with the upstream, for each filter and channel, summed over the batch
+            # conv2d_bias_grad(g) = the upstream summed over every axis but axis 1 (one sum per filter)
 
             """))
     }

@@ -46,8 +46,8 @@ import Testing
     static let evalHelp = """
     OVERVIEW: Evaluate an expression and its gradient at a point.
 
-    USAGE: symdiff eval EXPR [--at LIST] [--inputs FILE] [--dim LIST] [--upstream VALUE]
-                        [--format text|json] [--trace] [--step LR]
+    USAGE: symdiff eval EXPR [--at LIST] [--inputs FILE] [--random SEED] [--dim LIST]
+                        [--upstream VALUE] [--format text|json] [--trace] [--step LR]
 
     Prints the value and every partial derivative at the point given by --at and --inputs.
     A value in --at is a constant expression such as pi/2, an array literal such as
@@ -58,11 +58,15 @@ import Testing
     an array output. A program without inputs needs no values. A name given a value that
     the expression does not read is a variable with derivative 0 (a note says so). --trace
     adds the forward and backward tables, one row per staged equation; --step LR adds the
-    point after one gradient-descent step, x - LR * df/dx.
+    point after one gradient-descent step, x - LR * df/dx. --random SEED draws the inputs
+    --at and --inputs do not give: reals uniform in [-3, 3), labels in range where the
+    program fixes their number of classes, named dimensions from --dim (3 when not set,
+    with a note); it is the first point check --seed SEED visits.
 
     OPTIONS:
       --at LIST         Values of the inputs, e.g. x=1,y=pi/2 or W=[[1,2],[3,4]],x=@x.npy.
       --inputs FILE     Values of the inputs from a JSON object, e.g. {"x": [1, 2]}.
+      --random SEED     Draw the inputs not given at a seeded random point, e.g. 1.
       --dim LIST        Sizes of named dimensions, e.g. N=5,B=2.
       --upstream VALUE  Upstream gradient of an array output, e.g. [1,-2] or @d.npy.
       --format FORMAT   Output format: text (default) or json.
@@ -77,6 +81,7 @@ import Testing
       symdiff eval '(x + y)z' --at x=1,y=3,z=2
       symdiff eval 'ln(x)*sigmoid(sqrt(y))/sigmoid((x+y)^2)' --at x=2,y=pi/2 --trace
       symdiff eval '(x - 3)^2' --at x=1 --step 0.1
+      symdiff eval 'x: (B, 1, 8, 8); w: (4, 1, 3, 3); sum(maxpool2d(conv2d(x, w), 2))' --random 1 --dim B=2
 
     """
 

@@ -4,8 +4,8 @@ enum EvalCommand: Subcommand {
         name: "eval",
         abstract: "Evaluate an expression and its gradient at a point.",
         usage: """
-            symdiff eval EXPR [--at LIST] [--inputs FILE] [--dim LIST] [--upstream VALUE]
-                                [--format text|json] [--trace] [--step LR]
+            symdiff eval EXPR [--at LIST] [--inputs FILE] [--random SEED] [--dim LIST]
+                                [--upstream VALUE] [--format text|json] [--trace] [--step LR]
             """,
         discussion: """
             Prints the value and every partial derivative at the point given by --at and --inputs.
@@ -17,10 +17,10 @@ enum EvalCommand: Subcommand {
             an array output. A program without inputs needs no values. A name given a value that
             the expression does not read is a variable with derivative 0 (a note says so). --trace
             adds the forward and backward tables, one row per staged equation; --step LR adds the
-            point after one gradient-descent step, x - LR * df/dx. --random SEED draws every input
-            instead: reals uniform in [-3, 3), labels in range where the program fixes the number
-            of classes, named dimensions from --dim; it is the first point check --seed SEED visits.
-            Inputs given with --at or --inputs keep those values.
+            point after one gradient-descent step, x - LR * df/dx. --random SEED draws the inputs
+            --at and --inputs do not give: reals uniform in [-3, 3), labels in range where the
+            program fixes their number of classes, named dimensions from --dim (3 when not set,
+            with a note); it is the first point check --seed SEED visits.
             """,
         examples: [
             "symdiff eval '(x + y)z' --at x=1,y=3,z=2",
@@ -31,7 +31,7 @@ enum EvalCommand: Subcommand {
         options: [
             OptionSpec("--at", value: "LIST", help: "Values of the inputs, e.g. x=1,y=pi/2 or W=[[1,2],[3,4]],x=@x.npy."),
             OptionSpec("--inputs", value: "FILE", help: "Values of the inputs from a JSON object, e.g. {\"x\": [1, 2]}."),
-            OptionSpec("--random", value: "SEED", help: "Draw the inputs --at does not give at a seeded random point (check --seed SEED's first)."),
+            OptionSpec("--random", value: "SEED", help: "Draw the inputs not given at a seeded random point, e.g. 1."),
             OptionSpec("--dim", value: "LIST", help: "Sizes of named dimensions, e.g. N=5,B=2."),
             OptionSpec("--upstream", value: "VALUE", help: "Upstream gradient of an array output, e.g. [1,-2] or @d.npy."),
             OptionSpec("--format", value: "FORMAT", choices: ["text", "json"], help: "Output format: text (default) or json."),

@@ -44,5 +44,7 @@ enum StageCommand: Subcommand {
         }
         let backward = gradient.backwardLines(dialect)
         if !backward.isEmpty { io.print(listing(backward)) }
+        // What the backward ops of convolution and pooling compute, in the worksheet's words.
+        for note in gradient.convolutionNotes { io.print("# " + note) }
     }
 }
