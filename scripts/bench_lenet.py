@@ -288,11 +288,12 @@ def main():
         " the forward pass), max pooling's backward pass stacks the windows again for `np.argmax`, relu' is"
         " `np.heaviside`, each bias a `np.broadcast_to` view (under 2 ms together in separate measurements; the"
         " machine's load moves single runs by more than that).",
-        "- Emitted NumPy / JAX: XLA's CPU convolution in float64 is slow here: the conv layer's forward and backward"
-        " passes alone took about 95 ms under jit in a separate measurement (NumPy's stacked-patch products take"
-        " about 15), while JAX's matrix products cost about what OpenBLAS's do.",
-        "- Emitted Swift: the fully connected layer's matrix products dominate (about 170 of the Swift time in a"
-        " separate measurement of that layer): the emitter's row-times-row loops (i-p-j, vectorised by `swiftc`) stream"
+        "- Emitted NumPy / JAX: XLA's CPU convolution in float64 is slow here. In a separate measurement under load,"
+        " JAX's conv layer alone (forward and backward under jit) took 96 ms, more than its fully connected layer"
+        " (84 ms, against OpenBLAS's 74 ms for the same three products), while the NumPy conv layer (stacked patches"
+        " and matrix products) is a small part of the NumPy call.",
+        "- Emitted Swift: the fully connected layer's matrix products dominate (169 ms in a separate measurement of"
+        " that layer alone, when the whole call measured about 300 ms): the emitter's row-times-row loops (i-p-j, vectorised by `swiftc`) stream"
         " W1 (11.5 MB, larger than the cache) once per image, where OpenBLAS blocks for the cache and uses AVX2 and"
         " FMA. The conv layer's loops take about 35 ms (forward 10, input gradient 10, filter gradient 13.5 with a row"
         " of partial sums, bias 1) and the pooling about 6.",
