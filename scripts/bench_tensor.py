@@ -43,6 +43,8 @@ PROGRAMS = [
 CLASSES = 10
 # The first line of this benchmark's section of BENCHMARKS.md (scripts/bench keeps it).
 MARKER = "<!-- scripts/bench-tensor writes from here on -->"
+# The first line of scripts/bench-lenet's section, which comes after this one.
+LENET_MARKER = "<!-- scripts/bench-lenet writes from here -->"
 
 
 def load(path, name):
@@ -223,8 +225,10 @@ def main():
         with open(path) as f:
             old = f.read()
         head = old[:old.index(MARKER)].rstrip("\n") + "\n\n" if MARKER in old else old.rstrip("\n") + "\n\n"
+        # scripts/bench-lenet's section follows this one and is kept.
+        tail = "\n" + old[old.index(LENET_MARKER):] if LENET_MARKER in old else ""
         with open(path, "w") as f:
-            f.write(head + text)
+            f.write(head + text + tail)
         print("bench-tensor: wrote BENCHMARKS.md", file=sys.stderr)
 
 

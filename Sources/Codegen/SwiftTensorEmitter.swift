@@ -186,6 +186,11 @@ private struct CodeWriterHeader {
         lines.append("Returns (" + (["value"] + realPartials).joined(separator: ", ") + "), each gradient in its input's shape.")
         lines.append("Conventions: NumPy broadcasting; ties in max and min send the gradient to the first extreme element")
         lines.append("(row-major); softmax, log_softmax, logsumexp and cross_entropy subtract each lane's maximum before exp.")
+        if gradient.graph.nodes.contains(where: { if case .tensor(.convolution) = $0.op { return true } else { return false } }) {
+            lines.append("Convolution is cross-correlation (no flip), NCHW inputs and OIHW filters, zero padding; max pooling pads")
+            lines.append("with -inf and sends each window's gradient to its first maximum (row-major); average pooling divides by the")
+            lines.append("whole window; backward loops scatter with += (overlapping windows accumulate).")
+        }
         if !renamed.isEmpty {
             lines.append("Renamed (reserved in Swift): \(renamed.map(\.description).joined(separator: ", ")).")
         }
