@@ -97,6 +97,18 @@ extension Gradient {
             if isArray(eq.node) { return true }
             for child in graph[eq.node].children where isArray(child) { return true }
         }
+        // A constant array deeper in a constant expression (`sum([[1, 2], [3, 4]]) + 1` has no
+        // equation at all): walk what the output reads, but only when the graph holds an array
+        // node anywhere, so that scalar programs pay one scan of a flag array.
+        guard graph.isScalar.contains(false) else { return false }
+        var seen = [Bool](repeating: false, count: graph.count)
+        var stack = [staged.output]
+        while let id = stack.popLast() {
+            guard !seen[id.int] else { continue }
+            seen[id.int] = true
+            if isArray(id) { return true }
+            stack.append(contentsOf: graph[id].children)
+        }
         return false
     }
 

@@ -343,4 +343,15 @@ import Testing
         #expect(small.status == 0)
         #expect(small.stdout.hasPrefix("f = "))
     }
+
+    /// A constant program whose arrays sit under a scalar operation has no equation that shows
+    /// them: it is still a program with arrays (it was evaluated as scalars, giving nan).
+    @Test func constantArraysUnderAScalarOperationEvaluate() {
+        for (source, value) in [("sum([[1,2],[3,4]]) + 1", "f = 11\n"), ("det([[2,1],[1,3]]) + trace([[1,2],[3,4]])", "f = 10\n"),
+                                ("2*max([1,5,3])^2", "f = 50\n")] {
+            let run = runSymdiff(["eval", source])
+            #expect(run.status == 0, "\(source): \(run.stderr)")
+            #expect(run.stdout == value, "\(source)")
+        }
+    }
 }
