@@ -20,8 +20,14 @@ extension Gradient {
     /// `nearlySingularCondition`), or, for logdet, has a negative determinant.
     func matrixWarnings(_ values: [Tensor?]) -> [MatrixWarning] {
         var found: [MatrixWarning] = []
-        for eq in staged.equations {
-            guard case .tensor(.matrix(let op)) = graph[eq.node].op else { continue }
+        // Staged equations by their names; a matrix function inside a constant expression (no
+        // equation of its own: `eval 'inv([[0, 0], [0, 0]])'`) by its printed form.
+        var equationNames = NodeMap<String>()
+        for eq in staged.equations { equationNames[eq.node] = eq.name }
+        let printer = Printer(graph, InputLanguage(spaced: true))
+        for id in graph.reachable(from: [staged.output]) {
+            guard case .tensor(.matrix(let op)) = graph[id].op else { continue }
+            let eq = (node: id, name: equationNames[id] ?? printer.printed(id, names: { equationNames[$0] }).text)
             switch op {
             case .inverse, .det, .logdet: break
             case .trace, .identity: continue

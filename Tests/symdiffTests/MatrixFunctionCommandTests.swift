@@ -128,6 +128,18 @@ import Testing
             """))
     }
 
+    /// A matrix function of a constant has no stage of its own: the warning names it by its
+    /// printed form (it used to say nothing).
+    @Test func singularConstantMatrixIsAWarningNamingTheExpression() {
+        let run = runSymdiff(["eval", "x: (2,); sum(x * det([[1,2],[2,4]])) + trace(inv([[0,0],[0,0]]))", "--at", "x=[1,-1]"])
+        #expect(run.status == 0)
+        #expect(run.stderr.hasPrefix("""
+            warning: 'det([[1, 2], [2, 4]])': the matrix is singular (pivot 0 in column 1 of its LU factorisation): det is 0 and its gradient det(A) * inv(A).T is nan
+            warning: 'inv([[0, 0], [0, 0]])': the matrix is singular (pivot 0 in column 0 of its LU factorisation): inv has inf or nan elements
+
+            """), "\(run.stderr)")
+    }
+
     @Test func nearlySingularMatrixWarnsWithItsConditionNumber() {
         let run = runSymdiff(["eval", "A: (2, 2); inv(A)", "--at", "A=[[1, 1], [1, 1.00000000000001]]", "--format", "json"])
         #expect(run.status == 0)
