@@ -20,6 +20,10 @@ extension FunctionBuilder {
         let names = plan.names.merging(pinned) { name, _ in name }
 
         var lines = FunctionBody()
+        // A line per equation and per contribution, and a comment per few: reserved once, the
+        // text never grows by copying itself (at 10^6 ops, 100 MB copied into 200).
+        let lineCount = staged.equations.count + 2 * gradient.contributions.count + 2 * staged.inputNodes.count + 4
+        lines.reserveCapacity(lines: lineCount, bytes: 48 * lineCount)
         lines.append(.comment("forward pass"))
         // Where each equation's line is, for the backward pass's `from:` comments, which quote
         // it from the buffer; a stage whose definition differs from its text (a constant
@@ -67,7 +71,8 @@ extension FunctionBuilder {
         // Temporaries stay in scope for the rest of the body, so later lines reuse them.
         var temporaries = NodeMap<String>()
         var deferred: [NodeID: Printed] = [:]
-        for step in gradient.backwardSteps where step.form != .folded {
+        gradient.forEachBackwardStep { step in
+            guard step.form != .folded else { return }
             let c = step.contribution
             // The heading is written with the first line under it: a deferred step writes none.
             if c.source != currentSource, let name = staged.names[c.source] {
@@ -96,7 +101,7 @@ extension FunctionBuilder {
             }
             let term = gradient.term(step, printer: printer, names: local, upstream: step.upstream.map { plan.adjointNames[$0] ?? "?" })
             assigned[c.target] = true
-            guard let statement = gradient.statement(step, term: term, dialect: emitter.dialect, deferred: &deferred) else { continue }
+            guard let statement = gradient.statement(step, term: term, dialect: emitter.dialect, deferred: &deferred) else { return }
             writeHeading()
             let target = plan.adjointNames[c.target] ?? "?"
             switch statement {

@@ -112,3 +112,17 @@ private struct DecimalLanguage: Dialect {
     var over: String { base.over }
     var splitsCoefficients: Bool { false }
 }
+
+/// `forEachBackwardStep` hands out the steps `backwardSteps` lists, in order, without the array
+/// (code generation writes each as it comes; the array was 30 MB at 10^6 ops).
+@Suite struct BackwardStepVisitorTests {
+    @Test(arguments: ["x^2*exp(-x)", "exp(-x) - sin(x)", "tanh(0.109*w1 - 0.231*w2 + b)",
+                      "a = sin(x)*x + y\nb = sin(a)*a + y\nc = -b + a*b\nc", "(x + y)z", "x - y - z + -x*y"])
+    func theVisitorSeesTheListedSteps(source: String) throws {
+        let g = try gradient(source)
+        var visited: [BackwardStep] = []
+        g.forEachBackwardStep { visited.append($0) }
+        #expect(!visited.isEmpty)
+        #expect(visited == g.backwardSteps)
+    }
+}
