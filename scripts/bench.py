@@ -325,6 +325,11 @@ def cli_sweep(cfg, available):
             row = {"forward_ops": data["forward_ops"] if data else estimated_forward_ops(family, n),
                    "text_bytes": os.path.getsize(path), "symdiff": {"walls": [], "rss_kb": []}}
             with_casadi = n == TARGET_N[family] or (cfg["quick"] and n == cli_sizes(cfg, family)[0])
+            if with_casadi and data:
+                # Op counts of what each side's code runs, counted the same way (section 2's rule).
+                count_emitted_ops(family, n, data, cfg)
+                if "numpy_forward_ops" in data:
+                    row["numpy_ops"] = [data["numpy_forward_ops"], data["numpy_forward_ops"] + data["numpy_backward_ops"]]
             if with_casadi and available.get("casadi"):
                 row["casadi"] = {"build": [], "gradient_codegen": [], "total": []}
             for _ in range(reps):
@@ -346,6 +351,7 @@ def cli_sweep(cfg, available):
                     row["casadi"]["build"].append(c["build_s"])
                     row["casadi"]["gradient_codegen"].append(c["diff_s"] + c["codegen_s"])
                     row["casadi"]["total"].append(c["total_s"])
+                    row["casadi"]["ops"] = [c.get("forward_ops"), c.get("total_ops")]
             rows[n] = row
             sd = row["symdiff"]
             if sd["walls"]:
@@ -370,12 +376,15 @@ def report_cli(L, targets, cli, cfg):
              f"`gradient` + `Function` + `CodeGenerator.dump()` (C code), timed in its Python process after a warm-up; "
              f"'build' is Python building the SX expression, which symdiff's time has no counterpart of (its parse "
              f"is inside its time). Each side runs {CLI_REPS if not cfg['quick'] else 3} times, alternating, in the same "
-             f"run; times are medians (min in parentheses).")
+             f"run; times are medians (min in parentheses). Op counts (at the target sizes) are counted the same way on both "
+             f"sides, as section 2 says: the emitted NumPy function's operators and np.* calls as it runs, and CasADi's SX "
+             f"instructions other than inputs, outputs and constants, for the value alone (fwd) and value and gradient (fwd+bwd).")
     L.append("")
     base = cli.get("baseline_rss_kb")
     L.append("| family | N | forward ops | symdiff | peak RSS | bytes/op | bytes/op above `emit x*y`"
-             " | CasADi gradient+codegen | CasADi build | symdiff / CasADi (build excluded) | symdiff / CasADi (build included) |")
-    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+             " | CasADi gradient+codegen | CasADi build | symdiff / CasADi (build excluded) | symdiff / CasADi (build included)"
+             " | ops fwd / fwd+bwd: symdiff's NumPy | CasADi |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     growth, memory = [], []
     for family, rows in cli.get("families", {}).items():
         prev = None
@@ -383,7 +392,7 @@ def report_cli(L, targets, cli, cfg):
             row = rows[n]
             sd = row.get("symdiff", {})
             if not sd.get("walls"):
-                L.append(f"| {family} | {n} | {row.get('forward_ops', '')} | {sd.get('status', row.get('status', ''))} | | | | | | | |")
+                L.append(f"| {family} | {n} | {row.get('forward_ops', '')} | {sd.get('status', row.get('status', ''))} | | | | | | | | | |")
                 continue
             ops = row["forward_ops"]
             t, rss = median(sd["walls"]), max(sd["rss_kb"])
@@ -401,8 +410,14 @@ def report_cli(L, targets, cli, cfg):
                                 f"{t / tot:.2f}x)", t / g <= 1.0))
             elif "casadi" in row:
                 cas_cells[0] = cas.get("status", "")
+            op_cells = [" / ".join(str(k) for k in row["numpy_ops"]) if row.get("numpy_ops") else "",
+                        " / ".join(str(k) for k in cas["ops"]) if cas.get("ops") and None not in cas["ops"] else ""]
+            if row.get("numpy_ops") and cas.get("ops") and None not in cas["ops"]:
+                targets.append((f"gradient op counts {family} N={n}: symdiff's emitted NumPy <= CasADi (forward and fwd+bwd)",
+                                f"symdiff {op_cells[0]}, CasADi {op_cells[1]}",
+                                row["numpy_ops"][0] <= cas["ops"][0] and row["numpy_ops"][1] <= cas["ops"][1]))
             L.append(f"| {family} | {n} | {ops} | {t:.3f} s ({min(sd['walls']):.3f}) | {rss / 1024:.0f} MB | {per_op:.0f} | "
-                     f"{above} | " + " | ".join(cas_cells) + " |")
+                     f"{above} | " + " | ".join(cas_cells + op_cells) + " |")
             if prev is not None and int(n) == 2 * int(prev[0]):
                 growth.append((family, int(n), t / prev[1], rss / prev[2]))
             prev = (n, t, rss)

@@ -71,6 +71,10 @@ extension FunctionBuilder {
         // Temporaries stay in scope for the rest of the body, so later lines reuse them.
         var temporaries = NodeMap<String>()
         var deferred: [NodeID: Printed] = [:]
+        // The closure reads locals, not `self`: through the mutating `self` each call on
+        // `gradient` copied the whole Gradient (a retain per field) for every step.
+        let (gradient, graph, staged, printer, emitter, constants) = (gradient, graph, staged, printer, emitter, constants)
+        var plan = self.plan
         gradient.forEachBackwardStep { step in
             guard step.form != .folded else { return }
             let c = step.contribution
@@ -116,6 +120,7 @@ extension FunctionBuilder {
                 lines.append(.decrement(name: target, expression: emitter.dialect.wrap(expression, below: Printed.Level.product)))
             }
         }
+        self.plan = plan
         lines.append(contentsOf: finishedPartials(assigned: assigned))
         return lines
     }
