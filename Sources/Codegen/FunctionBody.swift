@@ -15,8 +15,9 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     /// Where a line's name and expression are in `text`, for quoting them in a later line.
     public struct Excerpt: Hashable, Sendable {
         let start: Int
-        let nameCount: Int
-        let expressionCount: Int
+        /// Lengths in bytes, as `Line` keeps them (16 bytes an excerpt, one per equation).
+        let nameCount: UInt32
+        let expressionCount: UInt32
     }
 
     private struct Line: Hashable, Sendable {
@@ -78,9 +79,9 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     public mutating func appendComment(_ prefix: String, quoting excerpt: Excerpt) {
         let start = text.count
         append(prefix)
-        copy(excerpt.start, count: excerpt.nameCount)
+        copy(excerpt.start, count: Int(excerpt.nameCount))
         append(" = ")
-        copy(excerpt.start + excerpt.nameCount, count: excerpt.expressionCount)
+        copy(excerpt.start + Int(excerpt.nameCount), count: Int(excerpt.expressionCount))
         finish(.comment, start: start, nameCount: 0)
     }
 
@@ -106,10 +107,10 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     /// expression of 4 GB cannot arise: inputs are limited to far less (`Limits`).
     @discardableResult
     private mutating func finish(_ kind: Kind, start: Int, nameCount: Int) -> Excerpt {
-        let expressionCount = text.count - start - nameCount
-        lines.append(Line(kind: kind, nameCount: UInt32(truncatingIfNeeded: nameCount),
-                          expressionCount: UInt32(truncatingIfNeeded: expressionCount)))
-        return Excerpt(start: start, nameCount: nameCount, expressionCount: expressionCount)
+        let line = Line(kind: kind, nameCount: UInt32(truncatingIfNeeded: nameCount),
+                        expressionCount: UInt32(truncatingIfNeeded: text.count - start - nameCount))
+        lines.append(line)
+        return Excerpt(start: start, nameCount: line.nameCount, expressionCount: line.expressionCount)
     }
 
     /// Calls `visit` with every line's kind, name and expression (a comment's text), as UTF-8

@@ -27,8 +27,10 @@ extension FunctionBuilder {
         lines.append(.comment("forward pass"))
         // Where each equation's line is, for the backward pass's `from:` comments, which quote
         // it from the buffer; a stage whose definition differs from its text (a constant
-        // converted to float64) keeps its text here instead.
-        var equationLines = NodeMap<FunctionBody.Excerpt>()
+        // converted to float64) keeps its text here instead. One entry per equation, in
+        // equation order: keyed by node id (a NodeMap) it took 100 bytes per forward op.
+        var equationLines: [FunctionBody.Excerpt?] = []
+        equationLines.reserveCapacity(staged.equations.count)
         var equationTexts: [NodeID: String] = [:]
         var index = 0
         // Read through a copy: a method call on the mutating `self` inside the closure copied the
@@ -47,8 +49,9 @@ extension FunctionBuilder {
             let definition = builder.valueExpression(expression, of: node)
             let excerpt = lines.append(.define, name: line.name, expression: definition)
             if definition == expression {
-                equationLines[node] = excerpt
+                equationLines.append(excerpt)
             } else {
+                equationLines.append(nil)
                 equationTexts[node] = "\(line.name) = \(expression)"
             }
         }
@@ -80,7 +83,8 @@ extension FunctionBuilder {
             let c = step.contribution
             // The heading is written with the first line under it: a deferred step writes none.
             if c.source != currentSource, let name = staged.names[c.source] {
-                heading = (equationLines[c.source], "from: " + (equationTexts[c.source] ?? name))
+                heading = (staged.equationIndex(of: c.source).flatMap { equationLines[$0] },
+                           "from: " + (equationTexts[c.source] ?? name))
             }
             currentSource = c.source
             // Name only the gate's own operands and output, as Gradient.backwardLines does.

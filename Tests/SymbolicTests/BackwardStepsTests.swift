@@ -126,3 +126,18 @@ private struct DecimalLanguage: Dialect {
         #expect(visited == g.backwardSteps)
     }
 }
+
+/// `StagedProgram.equationIndex(of:)` finds each equation by its node (the emitter's `from:`
+/// comments look the forward line up this way) and nothing else.
+@Suite struct EquationIndexTests {
+    @Test(arguments: ["a = sin(x)*x + y\nb = sin(a)*a + y\nb", "(x + y)z", "x^2*exp(-x) + sin(x*y)", "tanh(0.109*w1 - 0.231*w2 + b)"])
+    func everyEquationIsFoundAtItsIndex(source: String) throws {
+        let staged = try gradient(source).staged
+        #expect(!staged.equations.isEmpty)
+        for (index, equation) in staged.equations.enumerated() {
+            #expect(staged.equationIndex(of: equation.node) == index)
+        }
+        for node in staged.inputNodes { #expect(staged.equationIndex(of: node) == nil) }
+        #expect(staged.equationIndex(of: NodeID(staged.graph.count + 5)) == nil)
+    }
+}
