@@ -42,7 +42,7 @@ SYMPY_TARGET = ("wide", 512)
 # Through the CLI: the target sizes times these (about 1e5 to 1e6 forward ops), each run this often.
 SYMDIFF = os.path.join(ROOT, ".build", "release", "symdiff")
 CLI_SCALES = [1, 2, 4, 8]
-CLI_REPS = 5
+CLI_REPS = int(os.environ.get("BENCH_CLI_REPS", "5"))
 
 
 def log(message):
@@ -257,9 +257,18 @@ def compile_sweep(cfg, available):
 # 1b: compile speed and memory through the CLI, against CasADi in the same run
 
 
+# GNU time reports the command's own peak RSS. The child's ru_maxrss that wait4 gives is not it:
+# Linux carries the high-water mark of the process that forked it over exec, so once this Python
+# process has grown (parsing emitted code for op counts takes GBs), every child would report that.
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+MAXRSS_TAG = "bench-maxrss-kb "
+
+
 def run_measured(cmd, timeout, stdout=os.devnull):
     """One run of `cmd` with stdout to a file: (status, wall seconds, peak RSS in kB of that process,
     last line of stderr). Wall time runs from fork to exit, as a user timing the command sees it."""
+    if GNU_TIME:
+        cmd = [GNU_TIME, "-f", MAXRSS_TAG + "%M"] + list(cmd)
     with open(stdout, "wb") as out, open(os.path.join(WORK, "stderr.txt"), "w+b") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, start_new_session=True)
@@ -281,7 +290,12 @@ def run_measured(cmd, timeout, stdout=os.devnull):
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         lines = err.read().decode("utf-8", "replace").strip().splitlines()
-    return ("ok" if proc.returncode == 0 else "error"), wall, usage.ru_maxrss, (lines[-1][:160] if lines else "")
+    maxrss = usage.ru_maxrss
+    if GNU_TIME:
+        tagged = [line for line in lines if line.startswith(MAXRSS_TAG)]
+        lines = [line for line in lines if not line.startswith(MAXRSS_TAG) and not line.startswith("Command exited")]
+        maxrss = int(tagged[-1][len(MAXRSS_TAG):]) if tagged else 0
+    return ("ok" if proc.returncode == 0 else "error"), wall, maxrss, (lines[-1][:160] if lines else "")
 
 
 def median(values):
@@ -372,7 +386,7 @@ def report_cli(L, targets, cli, cfg):
     L.append("")
     L.append(f"symdiff: `symdiff emit -f FILE --lang numpy > /dev/null`, the release binary, timed from process start "
              f"to exit (reading and parsing the file, staging, differentiating, emitting, writing the Python); "
-             f"peak RSS is the process's maximum resident set (`ru_maxrss`). CasADi (at the target sizes): SX "
+             f"peak RSS is the process's maximum resident set (GNU time's `%M`). CasADi (at the target sizes): SX "
              f"`gradient` + `Function` + `CodeGenerator.dump()` (C code), timed in its Python process after a warm-up; "
              f"'build' is Python building the SX expression, which symdiff's time has no counterpart of (its parse "
              f"is inside its time). Each side runs {CLI_REPS if not cfg['quick'] else 3} times, alternating, in the same "
