@@ -42,7 +42,7 @@ SYMPY_TARGET = ("wide", 512)
 # Through the CLI: the target sizes times these (about 1e5 to 1e6 forward ops), each run this often.
 SYMDIFF = os.path.join(ROOT, ".build", "release", "symdiff")
 CLI_SCALES = [1, 2, 4, 8]
-CLI_REPS = 5
+CLI_REPS = int(os.environ.get("BENCH_CLI_REPS", "5"))
 
 
 def log(message):
@@ -257,9 +257,18 @@ def compile_sweep(cfg, available):
 # 1b: compile speed and memory through the CLI, against CasADi in the same run
 
 
+# GNU time reports the command's own peak RSS. The child's ru_maxrss that wait4 gives is not it:
+# Linux carries the high-water mark of the process that forked it over exec, so once this Python
+# process has grown (parsing emitted code for op counts takes GBs), every child would report that.
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+MAXRSS_TAG = "bench-maxrss-kb "
+
+
 def run_measured(cmd, timeout, stdout=os.devnull):
     """One run of `cmd` with stdout to a file: (status, wall seconds, peak RSS in kB of that process,
     last line of stderr). Wall time runs from fork to exit, as a user timing the command sees it."""
+    if GNU_TIME:
+        cmd = [GNU_TIME, "-f", MAXRSS_TAG + "%M"] + list(cmd)
     with open(stdout, "wb") as out, open(os.path.join(WORK, "stderr.txt"), "w+b") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, start_new_session=True)
@@ -281,7 +290,12 @@ def run_measured(cmd, timeout, stdout=os.devnull):
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         lines = err.read().decode("utf-8", "replace").strip().splitlines()
-    return ("ok" if proc.returncode == 0 else "error"), wall, usage.ru_maxrss, (lines[-1][:160] if lines else "")
+    maxrss = usage.ru_maxrss
+    if GNU_TIME:
+        tagged = [line for line in lines if line.startswith(MAXRSS_TAG)]
+        lines = [line for line in lines if not line.startswith(MAXRSS_TAG) and not line.startswith("Command exited")]
+        maxrss = int(tagged[-1][len(MAXRSS_TAG):]) if tagged else 0
+    return ("ok" if proc.returncode == 0 else "error"), wall, maxrss, (lines[-1][:160] if lines else "")
 
 
 def median(values):
@@ -325,6 +339,11 @@ def cli_sweep(cfg, available):
             row = {"forward_ops": data["forward_ops"] if data else estimated_forward_ops(family, n),
                    "text_bytes": os.path.getsize(path), "symdiff": {"walls": [], "rss_kb": []}}
             with_casadi = n == TARGET_N[family] or (cfg["quick"] and n == cli_sizes(cfg, family)[0])
+            if with_casadi and data:
+                # Op counts of what each side's code runs, counted the same way (section 2's rule).
+                count_emitted_ops(family, n, data, cfg)
+                if "numpy_forward_ops" in data:
+                    row["numpy_ops"] = [data["numpy_forward_ops"], data["numpy_forward_ops"] + data["numpy_backward_ops"]]
             if with_casadi and available.get("casadi"):
                 row["casadi"] = {"build": [], "gradient_codegen": [], "total": []}
             for _ in range(reps):
@@ -346,6 +365,7 @@ def cli_sweep(cfg, available):
                     row["casadi"]["build"].append(c["build_s"])
                     row["casadi"]["gradient_codegen"].append(c["diff_s"] + c["codegen_s"])
                     row["casadi"]["total"].append(c["total_s"])
+                    row["casadi"]["ops"] = [c.get("forward_ops"), c.get("total_ops")]
             rows[n] = row
             sd = row["symdiff"]
             if sd["walls"]:
@@ -366,16 +386,19 @@ def report_cli(L, targets, cli, cfg):
     L.append("")
     L.append(f"symdiff: `symdiff emit -f FILE --lang numpy > /dev/null`, the release binary, timed from process start "
              f"to exit (reading and parsing the file, staging, differentiating, emitting, writing the Python); "
-             f"peak RSS is the process's maximum resident set (`ru_maxrss`). CasADi (at the target sizes): SX "
+             f"peak RSS is the process's maximum resident set (GNU time's `%M`). CasADi (at the target sizes): SX "
              f"`gradient` + `Function` + `CodeGenerator.dump()` (C code), timed in its Python process after a warm-up; "
              f"'build' is Python building the SX expression, which symdiff's time has no counterpart of (its parse "
              f"is inside its time). Each side runs {CLI_REPS if not cfg['quick'] else 3} times, alternating, in the same "
-             f"run; times are medians (min in parentheses).")
+             f"run; times are medians (min in parentheses). Op counts (at the target sizes) are counted the same way on both "
+             f"sides, as section 2 says: the emitted NumPy function's operators and np.* calls as it runs, and CasADi's SX "
+             f"instructions other than inputs, outputs and constants, for the value alone (fwd) and value and gradient (fwd+bwd).")
     L.append("")
     base = cli.get("baseline_rss_kb")
     L.append("| family | N | forward ops | symdiff | peak RSS | bytes/op | bytes/op above `emit x*y`"
-             " | CasADi gradient+codegen | CasADi build | symdiff / CasADi (build excluded) | symdiff / CasADi (build included) |")
-    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+             " | CasADi gradient+codegen | CasADi build | symdiff / CasADi (build excluded) | symdiff / CasADi (build included)"
+             " | ops fwd / fwd+bwd: symdiff's NumPy | CasADi |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     growth, memory = [], []
     for family, rows in cli.get("families", {}).items():
         prev = None
@@ -383,7 +406,7 @@ def report_cli(L, targets, cli, cfg):
             row = rows[n]
             sd = row.get("symdiff", {})
             if not sd.get("walls"):
-                L.append(f"| {family} | {n} | {row.get('forward_ops', '')} | {sd.get('status', row.get('status', ''))} | | | | | | | |")
+                L.append(f"| {family} | {n} | {row.get('forward_ops', '')} | {sd.get('status', row.get('status', ''))} | | | | | | | | | |")
                 continue
             ops = row["forward_ops"]
             t, rss = median(sd["walls"]), max(sd["rss_kb"])
@@ -401,8 +424,14 @@ def report_cli(L, targets, cli, cfg):
                                 f"{t / tot:.2f}x)", t / g <= 1.0))
             elif "casadi" in row:
                 cas_cells[0] = cas.get("status", "")
+            op_cells = [" / ".join(str(k) for k in row["numpy_ops"]) if row.get("numpy_ops") else "",
+                        " / ".join(str(k) for k in cas["ops"]) if cas.get("ops") and None not in cas["ops"] else ""]
+            if row.get("numpy_ops") and cas.get("ops") and None not in cas["ops"]:
+                targets.append((f"gradient op counts {family} N={n}: symdiff's emitted NumPy <= CasADi (forward and fwd+bwd)",
+                                f"symdiff {op_cells[0]}, CasADi {op_cells[1]}",
+                                row["numpy_ops"][0] <= cas["ops"][0] and row["numpy_ops"][1] <= cas["ops"][1]))
             L.append(f"| {family} | {n} | {ops} | {t:.3f} s ({min(sd['walls']):.3f}) | {rss / 1024:.0f} MB | {per_op:.0f} | "
-                     f"{above} | " + " | ".join(cas_cells) + " |")
+                     f"{above} | " + " | ".join(cas_cells + op_cells) + " |")
             if prev is not None and int(n) == 2 * int(prev[0]):
                 growth.append((family, int(n), t / prev[1], rss / prev[2]))
             prev = (n, t, rss)

@@ -44,7 +44,7 @@ public func emit<E: Emitter>(_ gradient: Gradient, source: String, options: Emit
         summary: summary(source, functionName: options.functionName, inputs: gradient.staged.inputs,
                          equations: gradient.staged.equations.count) + rewritesNote(gradient.rewrites),
         renamed: builder.plan.renamed, body: body)
-    return EmittedCode(text: emitter.render(function), renamed: builder.plan.renamed)
+    return EmittedCode(function, by: emitter, renamed: builder.plan.renamed)
 }
 
 /// `f(x, y, z) = (x + y)*z`, or for a program with statements

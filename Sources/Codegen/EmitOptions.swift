@@ -53,12 +53,72 @@ public struct Renaming: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Generated source code.
+///
+/// A scalar function is kept as its parts (the body's bytes and the header's items) and
+/// written out when asked: `text` renders the whole file, `write(_:)` hands it over in chunks,
+/// so `symdiff emit` never holds a second full copy of a 10^6-op gradient's text.
 public struct EmittedCode: Hashable, Sendable {
-    /// The whole file: import, function with documentation, trailing newline.
-    public let text: String
+    private enum Content: Hashable, Sendable {
+        case text(String)
+        case numpy(GeneratedFunction)
+        case swift(GeneratedFunction)
+    }
+
+    private let content: Content
     /// Every variable renamed to stay clear of the target language's reserved names, in the
     /// order the generated code introduces them (also listed in the generated documentation).
     public let renamed: [Renaming]
+
+    /// Code whose text is already written.
+    init(text: String, renamed: [Renaming]) {
+        self.content = .text(text)
+        self.renamed = renamed
+    }
+
+    /// `function` as `emitter` writes it: kept as parts when the emitter is one of this
+    /// module's, which can write it piece by piece, and rendered now otherwise.
+    init<E: Emitter>(_ function: GeneratedFunction, by emitter: E, renamed: [Renaming]) {
+        switch emitter {
+        case is NumPyEmitter: content = .numpy(function)
+        case is SwiftEmitter: content = .swift(function)
+        default: content = .text(emitter.render(function))
+        }
+        self.renamed = renamed
+    }
+
+    /// The whole file: import, function with documentation, trailing newline.
+    public var text: String {
+        switch content {
+        case .text(let text): return text
+        case .numpy(let function): return NumPyEmitter().render(function)
+        case .swift(let function): return SwiftEmitter().render(function)
+        }
+    }
+
+    /// Hands `text` to `sink` in order, in chunks that are each valid UTF-8, without making it
+    /// whole: what a caller writing the code to a file or a pipe wants.
+    public func write(_ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        switch content {
+        case .text(let text):
+            var text = text
+            text.withUTF8 { sink($0) }
+        case .numpy(let function):
+            CodeWriter.stream({ NumPyEmitter().write(function, to: &$0) }, to: sink)
+        case .swift(let function):
+            CodeWriter.stream({ SwiftEmitter().write(function, to: &$0) }, to: sink)
+        }
+    }
+
+    /// Equal when the texts and renames are.
+    public static func == (lhs: EmittedCode, rhs: EmittedCode) -> Bool {
+        lhs.renamed == rhs.renamed && lhs.text == rhs.text
+    }
+
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(renamed)
+    }
 }
 
 /// Problems the code generator reports, one human message each.

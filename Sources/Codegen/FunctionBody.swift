@@ -15,8 +15,9 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     /// Where a line's name and expression are in `text`, for quoting them in a later line.
     public struct Excerpt: Hashable, Sendable {
         let start: Int
-        let nameCount: Int
-        let expressionCount: Int
+        /// Lengths in bytes, as `Line` keeps them (16 bytes an excerpt, one per equation).
+        let nameCount: UInt32
+        let expressionCount: UInt32
     }
 
     private struct Line: Hashable, Sendable {
@@ -39,6 +40,13 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
 
     /// The number of lines.
     public var count: Int { lines.count }
+
+    /// Makes room for `lines` lines of `bytes` bytes in all, so that a large body does not
+    /// grow by copying. Room never written to costs address space, not memory.
+    public mutating func reserveCapacity(lines: Int, bytes: Int) {
+        self.lines.reserveCapacity(lines)
+        text.reserveCapacity(bytes)
+    }
 
     /// Adds `line` at the end and returns where its name and expression are.
     @discardableResult
@@ -71,9 +79,9 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     public mutating func appendComment(_ prefix: String, quoting excerpt: Excerpt) {
         let start = text.count
         append(prefix)
-        copy(excerpt.start, count: excerpt.nameCount)
+        copy(excerpt.start, count: Int(excerpt.nameCount))
         append(" = ")
-        copy(excerpt.start + excerpt.nameCount, count: excerpt.expressionCount)
+        copy(excerpt.start + Int(excerpt.nameCount), count: Int(excerpt.expressionCount))
         finish(.comment, start: start, nameCount: 0)
     }
 
@@ -99,10 +107,10 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     /// expression of 4 GB cannot arise: inputs are limited to far less (`Limits`).
     @discardableResult
     private mutating func finish(_ kind: Kind, start: Int, nameCount: Int) -> Excerpt {
-        let expressionCount = text.count - start - nameCount
-        lines.append(Line(kind: kind, nameCount: UInt32(truncatingIfNeeded: nameCount),
-                          expressionCount: UInt32(truncatingIfNeeded: expressionCount)))
-        return Excerpt(start: start, nameCount: nameCount, expressionCount: expressionCount)
+        let line = Line(kind: kind, nameCount: UInt32(truncatingIfNeeded: nameCount),
+                        expressionCount: UInt32(truncatingIfNeeded: text.count - start - nameCount))
+        lines.append(line)
+        return Excerpt(start: start, nameCount: line.nameCount, expressionCount: line.expressionCount)
     }
 
     /// Calls `visit` with every line's kind, name and expression (a comment's text), as UTF-8
@@ -138,13 +146,20 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
 
 /// Writes a file's text in two passes over the same code: the first counts the bytes, the second
 /// writes them into a String of exactly that size, so a module of 10 MB is never held twice
-/// (once in a growing buffer, once as the String made from it).
+/// (once in a growing buffer, once as the String made from it). Or it writes the text in
+/// chunks to a sink (`stream`), so that the whole text is never held at all: `symdiff emit`
+/// writes a 10^6-op gradient to standard output through a 256 KB buffer.
 struct CodeWriter {
     private var count = 0
     /// Nil while counting.
     private let buffer: UnsafeMutableBufferPointer<UInt8>?
+    /// Where full chunks of `buffer` go when streaming; nil otherwise.
+    private let sink: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
-    private init(buffer: UnsafeMutableBufferPointer<UInt8>?) { self.buffer = buffer }
+    private init(buffer: UnsafeMutableBufferPointer<UInt8>?, sink: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil) {
+        self.buffer = buffer
+        self.sink = sink
+    }
 
     /// The text `write` writes.
     static func text(_ write: (inout CodeWriter) -> Void) -> String {
@@ -157,12 +172,56 @@ struct CodeWriter {
         }
     }
 
-    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
-        if let buffer, let base = bytes.baseAddress, count + bytes.count <= buffer.count {
-            UnsafeMutableBufferPointer(rebasing: buffer[count ..< count + bytes.count]).baseAddress?
-                .initialize(from: base, count: bytes.count)
+    /// Hands the text `write` writes to `sink` in order, in chunks of at most `chunkSize` bytes
+    /// that each end on a character boundary (so each is valid UTF-8 on its own).
+    static func stream(chunkSize: Int = 1 << 18, _ write: (inout CodeWriter) -> Void,
+                       to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let staging = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(chunkSize, 8))
+        defer { staging.deallocate() }
+        withoutActuallyEscaping(sink) { sink in
+            var writer = CodeWriter(buffer: staging, sink: sink)
+            write(&writer)
+            writer.flush(all: true)
         }
-        count += bytes.count
+    }
+
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard sink != nil else {
+            if let buffer, let base = bytes.baseAddress, count + bytes.count <= buffer.count {
+                UnsafeMutableBufferPointer(rebasing: buffer[count ..< count + bytes.count]).baseAddress?
+                    .initialize(from: base, count: bytes.count)
+            }
+            count += bytes.count
+            return
+        }
+        guard let buffer, let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            if count == buffer.count { flush(all: false) }
+            let piece = Swift.min(bytes.count - offset, buffer.count - count)
+            (buffer.baseAddress! + count).initialize(from: base + offset, count: piece)
+            count += piece
+            offset += piece
+        }
+    }
+
+    /// Hands the staged bytes to the sink: all of them, or (mid-text) up to the last complete
+    /// character, keeping the start of a character cut by the chunk's end for the next chunk.
+    private mutating func flush(all: Bool) {
+        guard let sink, let buffer, let base = buffer.baseAddress, count > 0 else { return }
+        var cut = count
+        if !all {
+            // Back over continuation bytes (10xxxxxx) to the lead byte of the last character.
+            var lead = count - 1
+            while lead > 0 && count - lead < 4 && buffer[lead] & 0xC0 == 0x80 { lead -= 1 }
+            let byte = buffer[lead]
+            let length = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            if count - lead < length && lead > 0 { cut = lead }
+        }
+        sink(UnsafeBufferPointer(start: base, count: cut))
+        let kept = count - cut
+        if kept > 0 { base.update(from: base + cut, count: kept) }
+        count = kept
     }
 
     mutating func write(_ text: String) {

@@ -47,62 +47,67 @@ public struct NumPyEmitter: Emitter {
 
     /// The module text: import, function, docstring, float64 conversion, body, return.
     public func render(_ function: GeneratedFunction) -> String {
-        CodeWriter.text { out in
-            out.write("import numpy as np\n\n\ndef ")
-            out.write(function.name)
-            out.write("(")
-            out.write(function.parameters, separator: ", ")
-            out.write("):\n")
-            out.write("    \"\"\"Value and gradient of \(Docstring.escaped(function.summary)).\n\n")
-            out.write("    Returns (value")
-            out.write(function.parameters, separator: "", eachPrefix: ", d\(function.name)/d")
-            out.write("); element-wise on floats and NumPy arrays.\n")
-            if !function.parameters.isEmpty {
-                out.write("    Each partial is a read-only array in the value's shape (0-d for floats), which may share\n")
-                out.write("    memory with an input or another partial: np.array(d) makes a writable copy.\n")
-            }
-            if !function.renamed.isEmpty {
-                out.write("    Renamed (reserved in Python): \(function.renamed.map(\.description).joined(separator: ", ")).\n")
-            }
-            out.write("    \"\"\"\n")
-            if !function.parameters.isEmpty {
-                out.write("    # float64 arrays: IEEE semantics (1/0 is inf, log(-1) is nan), never a Python exception\n")
-            }
-            for parameter in function.parameters {
+        CodeWriter.text { write(function, to: &$0) }
+    }
+}
+
+extension NumPyEmitter {
+    /// Writes the module text `render` returns into `out`.
+    func write(_ function: GeneratedFunction, to out: inout CodeWriter) {
+        out.write("import numpy as np\n\n\ndef ")
+        out.write(function.name)
+        out.write("(")
+        out.write(function.parameters, separator: ", ")
+        out.write("):\n")
+        out.write("    \"\"\"Value and gradient of \(Docstring.escaped(function.summary)).\n\n")
+        out.write("    Returns (value")
+        out.write(function.parameters, separator: "", eachPrefix: ", d\(function.name)/d")
+        out.write("); element-wise on floats and NumPy arrays.\n")
+        if !function.parameters.isEmpty {
+            out.write("    Each partial is a read-only array in the value's shape (0-d for floats), which may share\n")
+            out.write("    memory with an input or another partial: np.array(d) makes a writable copy.\n")
+        }
+        if !function.renamed.isEmpty {
+            out.write("    Renamed (reserved in Python): \(function.renamed.map(\.description).joined(separator: ", ")).\n")
+        }
+        out.write("    \"\"\"\n")
+        if !function.parameters.isEmpty {
+            out.write("    # float64 arrays: IEEE semantics (1/0 is inf, log(-1) is nan), never a Python exception\n")
+        }
+        for parameter in function.parameters {
+            out.write("    ")
+            out.write(parameter)
+            out.write(" = np.asarray(")
+            out.write(parameter)
+            out.write(", dtype=np.float64)\n")
+        }
+        function.body.forEachLine { kind, name, expression in
+            switch kind {
+            case .comment:
+                out.write("    # ")
+            case .define:
                 out.write("    ")
-                out.write(parameter)
-                out.write(" = np.asarray(")
-                out.write(parameter)
-                out.write(", dtype=np.float64)\n")
+                out.write(name)
+                out.write(" = ")
+            case .accumulate, .decrement:
+                // Never `+=`: it would write into an array that another adjoint may alias
+                // (after `dx = da`, `dx += ...` would change `da` too).
+                out.write("    ")
+                out.write(name)
+                out.write(" = ")
+                out.write(name)
+                out.write(kind == .accumulate ? " + " : " - ")
             }
-            function.body.forEachLine { kind, name, expression in
-                switch kind {
-                case .comment:
-                    out.write("    # ")
-                case .define:
-                    out.write("    ")
-                    out.write(name)
-                    out.write(" = ")
-                case .accumulate, .decrement:
-                    // Never `+=`: it would write into an array that another adjoint may alias
-                    // (after `dx = da`, `dx += ...` would change `da` too).
-                    out.write("    ")
-                    out.write(name)
-                    out.write(" = ")
-                    out.write(name)
-                    out.write(kind == .accumulate ? " + " : " - ")
-                }
-                out.write(expression)
-                out.write("\n")
-            }
-            if function.partialNames.isEmpty {
-                out.write("    return (\(function.valueName),)\n")
-            } else {
-                out.write("    return ")
-                out.write(function.valueName)
-                out.write(function.partialNames, separator: "", eachPrefix: ", ")
-                out.write("\n")
-            }
+            out.write(expression)
+            out.write("\n")
+        }
+        if function.partialNames.isEmpty {
+            out.write("    return (\(function.valueName),)\n")
+        } else {
+            out.write("    return ")
+            out.write(function.valueName)
+            out.write(function.partialNames, separator: "", eachPrefix: ", ")
+            out.write("\n")
         }
     }
 }

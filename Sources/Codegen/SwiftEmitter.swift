@@ -46,6 +46,13 @@ public struct SwiftEmitter: Emitter {
 
     /// The file text: import, documented function, body, return.
     public func render(_ function: GeneratedFunction) -> String {
+        CodeWriter.text { write(function, to: &$0) }
+    }
+}
+
+extension SwiftEmitter {
+    /// Writes the file text `render` returns into `out`.
+    func write(_ function: GeneratedFunction, to out: inout CodeWriter) {
         var accumulated = Set<String>()
         function.body.forEachLine { kind, name, _ in
             switch kind {
@@ -53,43 +60,41 @@ public struct SwiftEmitter: Emitter {
             case .comment, .define: break
             }
         }
-        return CodeWriter.text { out in
-            out.write("import Foundation\n\n")
-            out.write("/// Value and gradient of \(Docstring.escaped(function.summary)).\n")
-            out.write("///\n")
-            let returned = ["value"] + function.parameters.map { "d\(function.name)/d\($0)" }
-            out.write("/// Returns (\(returned.joined(separator: ", "))).\n")
-            if !function.renamed.isEmpty {
-                out.write("/// Renamed (reserved in Swift): \(function.renamed.map(\.description).joined(separator: ", ")).\n")
-            }
-            let parameters = function.parameters.map { "_ \($0): Double" }.joined(separator: ", ")
-            // A one-element tuple cannot have a label, so a function of no inputs returns the value.
-            let labels = ["value"] + function.partialNames
-            let resultType = function.parameters.isEmpty ? "Double" : "(" + labels.map { "\($0): Double" }.joined(separator: ", ") + ")"
-            out.write("func \(function.name)(\(parameters)) -> \(resultType) {\n")
-            function.body.forEachLine { kind, name, expression in
-                switch kind {
-                case .comment:
-                    out.write("    // ")
-                case .define:
-                    out.write(accumulated.contains(String(decoding: name, as: UTF8.self)) ? "    var " : "    let ")
-                    out.write(name)
-                    out.write(" = ")
-                case .accumulate, .decrement:
-                    out.write("    ")
-                    out.write(name)
-                    out.write(kind == .accumulate ? " += " : " -= ")
-                }
-                out.write(expression)
-                out.write("\n")
-            }
-            let values = [function.valueName] + function.partialNames
-            if function.parameters.isEmpty {
-                out.write("    return \(function.valueName)\n")
-            } else {
-                out.write("    return (" + zip(labels, values).map { "\($0): \($1)" }.joined(separator: ", ") + ")\n")
-            }
-            out.write("}\n")
+        out.write("import Foundation\n\n")
+        out.write("/// Value and gradient of \(Docstring.escaped(function.summary)).\n")
+        out.write("///\n")
+        let returned = ["value"] + function.parameters.map { "d\(function.name)/d\($0)" }
+        out.write("/// Returns (\(returned.joined(separator: ", "))).\n")
+        if !function.renamed.isEmpty {
+            out.write("/// Renamed (reserved in Swift): \(function.renamed.map(\.description).joined(separator: ", ")).\n")
         }
+        let parameters = function.parameters.map { "_ \($0): Double" }.joined(separator: ", ")
+        // A one-element tuple cannot have a label, so a function of no inputs returns the value.
+        let labels = ["value"] + function.partialNames
+        let resultType = function.parameters.isEmpty ? "Double" : "(" + labels.map { "\($0): Double" }.joined(separator: ", ") + ")"
+        out.write("func \(function.name)(\(parameters)) -> \(resultType) {\n")
+        function.body.forEachLine { kind, name, expression in
+            switch kind {
+            case .comment:
+                out.write("    // ")
+            case .define:
+                out.write(accumulated.contains(String(decoding: name, as: UTF8.self)) ? "    var " : "    let ")
+                out.write(name)
+                out.write(" = ")
+            case .accumulate, .decrement:
+                out.write("    ")
+                out.write(name)
+                out.write(kind == .accumulate ? " += " : " -= ")
+            }
+            out.write(expression)
+            out.write("\n")
+        }
+        let values = [function.valueName] + function.partialNames
+        if function.parameters.isEmpty {
+            out.write("    return \(function.valueName)\n")
+        } else {
+            out.write("    return (" + zip(labels, values).map { "\($0): \($1)" }.joined(separator: ", ") + ")\n")
+        }
+        out.write("}\n")
     }
 }

@@ -69,4 +69,17 @@ public struct StagedProgram {
 
     /// The name of an input or equation node.
     public func name(of node: NodeID) -> String? { names[node] }
+
+    /// The index in `equations` of the equation computing `node`, or nil. Equations come in
+    /// ascending node order (children first), so this is a binary search: a per-equation table
+    /// indexed this way costs a few bytes an equation, where one keyed by node id costs some per
+    /// node of the whole graph.
+    public func equationIndex(of node: NodeID) -> Int? {
+        var low = 0, high = equations.count
+        while low < high {
+            let middle = (low + high) / 2
+            if equations[middle].node < node { low = middle + 1 } else { high = middle }
+        }
+        return low < equations.count && equations[low].node == node ? low : nil
+    }
 }

@@ -160,6 +160,12 @@ extension Gradient {
     /// only such stages (`dg = -1` when `d = -g` ends up with adjoint 1): generated Swift
     /// rejects a value nobody reads. Every contribution to a target is written, or none.
     public var writtenContributions: [Contribution] {
+        let written = writtenMask
+        return contributions.indices.filter { written[$0] }.map { contributions[$0] }
+    }
+
+    /// Per contribution, whether it is one of `writtenContributions`.
+    private var writtenMask: [Bool] {
         var isInput = [Bool](repeating: false, count: graph.count)
         for node in staged.inputNodes { isInput[node.int] = true }
         var read = [Bool](repeating: false, count: graph.count)
@@ -171,7 +177,7 @@ extension Gradient {
             written[index] = true
             if !hasUnitAdjoint(c.source) { read[c.source.int] = true }
         }
-        return contributions.indices.filter { written[$0] }.map { contributions[$0] }
+        return written
     }
 
     /// How each written contribution is written (see `BackwardStep`), in execution order.
@@ -181,16 +187,27 @@ extension Gradient {
     /// a lone non-constant term into its target (`du = -(dl * y)`), which costs the negation
     /// the fold saved, so a second one would make the fold a loss.
     public var backwardSteps: [BackwardStep] {
-        let written = writtenContributions
+        var steps: [BackwardStep] = []
+        forEachBackwardStep { steps.append($0) }
+        return steps
+    }
+
+    /// Calls `visit` with each of `backwardSteps` in turn, without making the array: a code
+    /// generator writes each step as it comes (at 10^6 ops the array was 30 MB of the peak).
+    public func forEachBackwardStep(_ visit: (BackwardStep) throws -> Void) rethrows {
+        // The written contributions as a mask, not a copy, and the counts below saturated at
+        // 2 in a byte: these stay alive while the caller writes every step.
+        let mask = writtenMask
+        let written = contributions.indices.lazy.filter { mask[$0] }.map { contributions[$0] }
         var isInput = [Bool](repeating: false, count: graph.count)
         for node in staged.inputNodes { isInput[node.int] = true }
         // Written terms per target, and per node the steps reading it that could not absorb a
-        // negated upstream for free.
-        var terms = [Int32](repeating: 0, count: graph.count)
-        for c in written { terms[c.target.int] += 1 }
-        var costlyReaders = [Int32](repeating: 0, count: graph.count)
+        // negated upstream for free (0, 1, or 2 for more).
+        var terms = [UInt8](repeating: 0, count: graph.count)
+        for c in written { terms[c.target.int] = Swift.min(terms[c.target.int] + 1, 2) }
+        var costlyReaders = [UInt8](repeating: 0, count: graph.count)
         for c in written where graph.numberValue(c.partial) == nil && terms[c.target.int] == 1 {
-            costlyReaders[c.source.int] += 1
+            costlyReaders[c.source.int] = Swift.min(costlyReaders[c.source.int] + 1, 2)
         }
         // A VJP reads its source's adjoint variable by name, so that variable must be written.
         var readByVJP = [Bool](repeating: false, count: graph.count)
@@ -198,14 +215,12 @@ extension Gradient {
         // Folded stage -> the node whose variable it negates (nil inside: the seed).
         var folded: [NodeID: NodeID?] = [:]
         var deferred = Set<NodeID>()
-        var steps: [BackwardStep] = []
-        steps.reserveCapacity(written.count)
         for c in written {
             if c.vjp != nil {
                 // The VJP is the whole term, upstream included: nothing to fold into it.
                 let form: BackwardStep.Form = c.accumulates
                     ? (deferred.remove(c.target) != nil ? .defineAfterDeferred : .accumulate) : .define
-                steps.append(BackwardStep(contribution: c, upstream: nil, flipsPartial: false, negated: false, form: form))
+                try visit(BackwardStep(contribution: c, upstream: nil, flipsPartial: false, negated: false, form: form))
                 continue
             }
             var upstream: NodeID? = hasUnitAdjoint(c.source) ? nil : c.source
@@ -222,7 +237,7 @@ extension Gradient {
                 if unit, upstreamNegated != (k == .minusOne), single, !isInput[c.target.int], costlyReaders[c.target.int] <= 1,
                    !readByVJP[c.target.int] {
                     folded[c.target] = .some(upstream)
-                    steps.append(BackwardStep(contribution: c, upstream: upstream, flipsPartial: false, negated: true, form: .folded))
+                    try visit(BackwardStep(contribution: c, upstream: upstream, flipsPartial: false, negated: true, form: .folded))
                     continue
                 }
                 if upstream == nil {
@@ -250,9 +265,8 @@ extension Gradient {
             } else {
                 form = .define
             }
-            steps.append(BackwardStep(contribution: c, upstream: upstream, flipsPartial: flipsPartial, negated: negated, form: form))
+            try visit(BackwardStep(contribution: c, upstream: upstream, flipsPartial: flipsPartial, negated: negated, form: form))
         }
-        return steps
     }
 
     /// The names to use inside the local derivative of `c`: only the gate's own operands and

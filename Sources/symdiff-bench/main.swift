@@ -101,7 +101,10 @@ func compileOnce(_ text: String, variables: [String], emitting: Bool = true, pro
     let gradient = t.measure("gradient", \.gradient, profile: profile) { Gradient(staged) }
     if !emitting { return (t, gradient, 0) }
     let bytes = try t.measure("emit", \.emit, profile: profile) {
-        try emit(gradient, source: text, options: EmitOptions(language: .numpy)).text.utf8.count
+        // Written out in chunks and counted, as the CLI writes it to standard output.
+        var count = 0
+        try emit(gradient, source: text, options: EmitOptions(language: .numpy)).write { count += $0.count }
+        return count
     }
     return (t, gradient, bytes)
 }

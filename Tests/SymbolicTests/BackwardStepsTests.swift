@@ -120,3 +120,32 @@ private struct DecimalLanguage: Dialect {
     var over: String { base.over }
     var splitsCoefficients: Bool { false }
 }
+
+/// `forEachBackwardStep` hands out the steps `backwardSteps` lists, in order, without the array
+/// (code generation writes each as it comes; the array was 30 MB at 10^6 ops).
+@Suite struct BackwardStepVisitorTests {
+    @Test(arguments: ["x^2*exp(-x)", "exp(-x) - sin(x)", "tanh(0.109*w1 - 0.231*w2 + b)",
+                      "a = sin(x)*x + y\nb = sin(a)*a + y\nc = -b + a*b\nc", "(x + y)z", "x - y - z + -x*y"])
+    func theVisitorSeesTheListedSteps(source: String) throws {
+        let g = try gradient(source)
+        var visited: [BackwardStep] = []
+        g.forEachBackwardStep { visited.append($0) }
+        #expect(!visited.isEmpty)
+        #expect(visited == g.backwardSteps)
+    }
+}
+
+/// `StagedProgram.equationIndex(of:)` finds each equation by its node (the emitter's `from:`
+/// comments look the forward line up this way) and nothing else.
+@Suite struct EquationIndexTests {
+    @Test(arguments: ["a = sin(x)*x + y\nb = sin(a)*a + y\nb", "(x + y)z", "x^2*exp(-x) + sin(x*y)", "tanh(0.109*w1 - 0.231*w2 + b)"])
+    func everyEquationIsFoundAtItsIndex(source: String) throws {
+        let staged = try gradient(source).staged
+        #expect(!staged.equations.isEmpty)
+        for (index, equation) in staged.equations.enumerated() {
+            #expect(staged.equationIndex(of: equation.node) == index)
+        }
+        for node in staged.inputNodes { #expect(staged.equationIndex(of: node) == nil) }
+        #expect(staged.equationIndex(of: NodeID(staged.graph.count + 5)) == nil)
+    }
+}

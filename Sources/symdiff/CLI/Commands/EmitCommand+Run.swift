@@ -34,12 +34,19 @@ extension EmitCommand {
         } catch let error as CodegenError {
             throw CLIError.usage(error.description)
         }
-        let text = code.text.hasSuffix("\n") ? code.text : code.text + "\n"
         if let path = arguments.value("--output") {
+            let text = code.text.hasSuffix("\n") ? code.text : code.text + "\n"
             // Its error already reads "cannot write 'PATH': reason".
             try io.writeFile(path, text)
         } else {
-            io.writeOutput(text)
+            // In chunks, as it is written: the text of a 10^6-op gradient is 100 MB, and
+            // holding it whole was the largest single part of the command's peak memory.
+            var last: UInt8?
+            code.write { chunk in
+                io.writeOutput(String(decoding: chunk, as: UTF8.self))
+                last = chunk.last ?? last
+            }
+            if last != UInt8(ascii: "\n") { io.writeOutput("\n") }
         }
     }
 }
