@@ -9,12 +9,17 @@ extension FunctionBuilder {
     /// The value is brought to the same canonical form as the partials, so that what they
     /// share is the same node (the user's `sigmoid(sqrt(y))` and the partials'
     /// `sigmoid(y^(1/2))` would otherwise be computed twice).
-    mutating func closedFormBody() -> FunctionBody {
+    mutating func closedFormBody() -> FunctionBody { closedFormLines(alsoHoisting: []).lines }
+
+    /// `closedFormBody`'s lines with `extra` roots (a Hessian's entries) hoisted alongside the
+    /// value and the partials, so what they share is computed once; returns the lines and the
+    /// names to print the extra roots with.
+    mutating func closedFormLines(alsoHoisting extra: [NodeID]) -> (lines: FunctionBody, names: NodeMap<String>) {
         var simplifier = Simplifier(graph)
         let simplified = simplifier.simplify(staged.output)
         let output = simplifier.stopReason == .done ? simplified : staged.output
         let partials = gradient.closedForm()
-        let roots = [output] + partials
+        let roots = [output] + partials + extra
         let inputs = inputNames
 
         let hoisted = HoistingPlanner(graph: graph).hoisted(roots, named: { inputs[$0] }, shareRepeated: true,
@@ -57,6 +62,6 @@ extension FunctionBuilder {
             assigned[input] = true
         }
         lines.append(contentsOf: finishedPartials(assigned: assigned))
-        return lines
+        return (lines, names)
     }
 }
