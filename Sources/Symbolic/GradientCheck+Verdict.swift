@@ -13,10 +13,10 @@
 /// - disagrees (the gradient is wrong): at some step the estimates settle, D(h), D(h/2), D(h/4),
 ///   D(h/8) each moving between a sixteenth and a half of the one before (central differences
 ///   converge like h^2, a quarter per halving) or by no more than the 1e-6 floor, the
-///   first move is at most a tenth of the estimate, and the symbolic value is further from D(h/4)
-///   than 1e-6 max(1, |D(h/4)|) plus four times the larger of the last two moves;
+///   first move is at most a tenth of the estimate, and the symbolic value is outside the first
+///   step's tolerance taken at this step (around D(h/2), with this step's move);
 /// - inconclusive: neither, at any of the steps tried. The steps are h0 = 1e-5 max(1, |x|), then
-///   halvings down to h0 / 2^20, then h0 * 2, h0 * 4, ..., h0 * 2^4 (at most 2 x 30 evaluations of
+///   halvings down to h0 / 2^20, then h0 * 2, h0 * 4, ..., h0 * 2^4 (at most 28 differences, 56 evaluations of
 ///   F per derivative, and only where the first step did not agree: a correct smooth gradient costs
 ///   the four evaluations it always did). The first step with a verdict decides.
 public enum DifferenceRule {
@@ -127,7 +127,7 @@ public enum DifferenceRule {
     /// tolerance; nil when the window does not show a resolved derivative.
     static func settled(_ d: [Double]) -> (estimate: Double, tolerance: Double)? {
         guard d.count == 4, d.allSatisfy(\.isFinite) else { return nil }
-        let floor = relativeFloor * Swift.max(1, Swift.abs(d[2]))
+        let floor = relativeFloor * Swift.max(1, Swift.abs(d[1]))
         let moves = [Swift.abs(d[0] - d[1]), Swift.abs(d[1] - d[2]), Swift.abs(d[2] - d[3])]
         // Each move a quarter of the one before, as h^2 truncation makes it (between a sixteenth
         // and a half), or within the floor (rounding): noise of size range/h, where the function
@@ -136,6 +136,8 @@ public enum DifferenceRule {
             after <= floor || (after <= before / 2 && after >= before / 16)
         }
         guard moves[0] <= 0.1 * Swift.abs(d[1]) + floor, shrinks(moves[0], moves[1]), shrinks(moves[1], moves[2]) else { return nil }
-        return (d[2], floor + 4 * Swift.max(moves[1], moves[2]))
+        // The estimate and tolerance of the first step's rule at this step: a failure is that rule
+        // failing where the estimates are seen to converge.
+        return (d[1], tolerance(coarse: d[0], fine: d[1]))
     }
 }

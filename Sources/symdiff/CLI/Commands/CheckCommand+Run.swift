@@ -56,7 +56,7 @@ extension CheckCommand {
             // A point where finite differences cannot resolve a partial is replaced by another
             // random point, at most `wanted` of them, so that N points are judged when they can be.
             let (bound, overflow) = wanted.multipliedReportingOverflow(by: 2)
-            var points = GradientCheck.RandomPoints(check, wanted: overflow ? wanted : bound, seed: seed)
+            var points = GradientCheck.RandomPoints(check, wanted: wanted, seed: seed)
             while count - inconclusive < wanted && count < (overflow ? wanted : bound) && failure == nil,
                   let (point, result) = points.next() { visit(point, result) }
             guard count > 0 else {
