@@ -277,7 +277,11 @@ enum NumPyConvolution {
                     goes to its first maximum (np.argmax's choice: ties go to the first, and a padded -inf cell
                     never wins), nothing to the other cells; overlapping windows accumulate (+=)."""
                     stride = stride or k
-                    first = np.argmax(\#(n(.pool1dWindows))(x, k, stride, pad, -np.inf), axis=0)
+                    windows = \#(n(.pool1dWindows))(x, k, stride, pad, -np.inf)
+                    # the first real cell equal to the maximum (or NaN): a padded -inf cell never wins,
+                    # even where every real cell is -inf (the evaluator's rule)
+                    real = \#(n(.pool1dWindows))(np.ones(x.shape), k, stride, pad, 0.0) > 0
+                    first = np.argmax(real & ((windows == np.max(windows, axis=0)) | np.isnan(windows)), axis=0)
                     length, lo = x.shape[-1], g.shape[-1]
                     dxp = np.zeros(x.shape[:-1] + (length + 2 * pad,))
                     for i in range(k):
@@ -293,7 +297,11 @@ enum NumPyConvolution {
                     first, and a padded -inf cell never wins), nothing to the other cells; overlapping windows
                     accumulate (+=)."""
                     stride = stride or k
-                    first = np.argmax(\#(n(.pool2dWindows))(x, k, stride, pad, -np.inf), axis=0)
+                    windows = \#(n(.pool2dWindows))(x, k, stride, pad, -np.inf)
+                    # the first real cell equal to the maximum (or NaN): a padded -inf cell never wins,
+                    # even where every real cell is -inf (the evaluator's rule)
+                    real = \#(n(.pool2dWindows))(np.ones(x.shape), k, stride, pad, 0.0) > 0
+                    first = np.argmax(real & ((windows == np.max(windows, axis=0)) | np.isnan(windows)), axis=0)
                     (h, w), (ho, wo) = x.shape[-2:], g.shape[-2:]
                     dxp = np.zeros(x.shape[:-2] + (h + 2 * pad, w + 2 * pad))
                     for i in range(k):
@@ -308,7 +316,11 @@ enum NumPyConvolution {
                     """u (the shape of x) at each window's first maximum of x, the window being maxpool1d(x, k,
                     stride, pad)'s: the adjoint of maxpool1d_grad in its upstream (second derivatives). (..., Lo)."""
                     stride = stride or k
-                    first = np.argmax(\#(n(.pool1dWindows))(x, k, stride, pad, -np.inf), axis=0)
+                    windows = \#(n(.pool1dWindows))(x, k, stride, pad, -np.inf)
+                    # the first real cell equal to the maximum (or NaN): a padded -inf cell never wins,
+                    # even where every real cell is -inf (the evaluator's rule)
+                    real = \#(n(.pool1dWindows))(np.ones(x.shape), k, stride, pad, 0.0) > 0
+                    first = np.argmax(real & ((windows == np.max(windows, axis=0)) | np.isnan(windows)), axis=0)
                     return np.take_along_axis(\#(n(.pool1dWindows))(u, k, stride, pad, 0.0), first[None], axis=0)[0]
                 """#
         case .maxpool2dPick:
@@ -318,7 +330,11 @@ enum NumPyConvolution {
                     maxpool2d(x, k, stride, pad)'s: the adjoint of maxpool2d_grad in its upstream (second
                     derivatives). (..., Ho, Wo)."""
                     stride = stride or k
-                    first = np.argmax(\#(n(.pool2dWindows))(x, k, stride, pad, -np.inf), axis=0)
+                    windows = \#(n(.pool2dWindows))(x, k, stride, pad, -np.inf)
+                    # the first real cell equal to the maximum (or NaN): a padded -inf cell never wins,
+                    # even where every real cell is -inf (the evaluator's rule)
+                    real = \#(n(.pool2dWindows))(np.ones(x.shape), k, stride, pad, 0.0) > 0
+                    first = np.argmax(real & ((windows == np.max(windows, axis=0)) | np.isnan(windows)), axis=0)
                     return np.take_along_axis(\#(n(.pool2dWindows))(u, k, stride, pad, 0.0), first[None], axis=0)[0]
                 """#
         case .avgpool1dGrad:

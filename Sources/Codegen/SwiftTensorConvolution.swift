@@ -346,18 +346,35 @@ extension SwiftTensorWriter {
     }
 
     /// Declares `at`, the padded index of the window's first maximal cell (row-major; a NaN
-    /// wins, a padded -inf cell never does), searching the window whose cells `cell` gives.
+    /// wins, a padded -inf cell never does: when every real cell is -inf, the first real cell),
+    /// searching the window whose cells `cell` gives.
     private mutating func firstMaximum(_ source: Operand, _ s: WindowShape, cell: (String?, String?) -> String) -> String {
         let (i, j, best, at, cellName, v) = (local("i"), local("j"), local("best"), local("at"), local("cell"), local("v"))
         out.line("var \(best) = -Double.infinity")
         out.line("var \(at) = \(cell(nil, nil))")
+        // With padding, a window whose real cells are all -inf still sends its gradient to the
+        // first real cell, as the evaluator does, never to a padded one (which is dropped).
+        let found = s.isPadded ? local("found") : nil
+        let real = s.isPadded ? local("real") : nil
+        if let found { out.line("var \(found) = false") }
         let (offsets, opened) = out.loops([(i, Extent(fixed: s.filterHeight)), (j, Extent(fixed: s.filterWidth))])
         out.line("let \(cellName) = \(cell(offsets[0], offsets[1]))")
         out.line("let \(v) = \(source.real(cellName))")
-        out.line("if \(v) > \(best) || (\(v).isNaN && !\(best).isNaN) {")
+        if let found, let real {
+            // The cell's row and column in its padded plane; only real cells count as found.
+            let (plane, row, column) = (local("plane"), local("row"), local("column"))
+            out.line("let \(plane) = \(s.paddedHeight * s.paddedWidth)")
+            out.line("let \(row) = (\(cellName) - \(cellName) / \(plane) * \(plane)) / \(s.paddedWidth)")
+            out.line("let \(column) = \(cellName) - \(cellName) / \(s.paddedWidth) * \(s.paddedWidth)")
+            out.line("let \(real) = \(row) >= \(s.padHeight) && \(row) < \(s.padHeight + s.height) && \(column) >= \(s.padWidth) && \(column) < \(s.padWidth + s.width)")
+            out.line("if \(v) > \(best) || (\(v).isNaN && !\(best).isNaN) || (!\(found) && \(real)) {")
+        } else {
+            out.line("if \(v) > \(best) || (\(v).isNaN && !\(best).isNaN) {")
+        }
         out.line("    \(best) = \(v)")
         out.line("    \(at) = \(cellName)")
         out.line("}")
+        if let found, let real { out.line("\(found) = \(found) || \(real)") }
         out.close(opened)
         return at
     }

@@ -17,32 +17,31 @@ public struct GradientCheck {
     /// One comparison of a symbolic partial with its finite-difference estimate.
     public struct Comparison: Sendable {
         public let symbolic: Double
+        /// The estimate the verdict rests on: at h/2 of the first step, or of the step that decided.
         public let numeric: Double
         /// What the estimate itself cannot resolve: truncation and rounding, judged by how much
         /// the estimate moves when the step halves, plus a relative floor.
         public let tolerance: Double
+        /// Agrees, disagrees (the gradient is wrong), or inconclusive: see `DifferenceRule`.
+        public let verdict: DifferenceRule.Verdict
         public var absoluteError: Double { Swift.abs(symbolic - numeric) }
         public var relativeError: Double { absoluteError / Swift.max(1, Swift.abs(numeric)) }
-        public var agrees: Bool { absoluteError <= tolerance }
+        public var agrees: Bool { verdict == .agrees }
+        /// Finite differences resolve the derivative and it is not the symbolic value.
+        public var disagrees: Bool { verdict == .disagrees }
+        /// The figures when finite differences could not resolve the derivative.
+        public var unresolved: DifferenceRule.Unresolved? {
+            guard case .inconclusive(let figures) = verdict else { return nil }
+            return figures
+        }
     }
 
-    /// Central difference of `f` in one coordinate, with a conditioning-aware tolerance.
+    /// Central differences of `f` in one coordinate, judged by `DifferenceRule`.
     public static func compare(symbolic: Double, at x: Double, _ f: (Double) -> Double) -> Comparison {
-        var h = 1e-5 * Swift.max(1, Swift.abs(x))
-        var values = [f(x + h), f(x - h), f(x + h / 2), f(x - h / 2)]
-        // Near the edge of a domain (sqrt(y) at y = 1e-7) a step leaves it and the estimate is
-        // nan, which read as a wrong gradient: shorter steps stay inside, and the noise of
-        // such a short difference widens the tolerance to match.
-        for _ in 0..<maxStepHalvings where !values.allSatisfy({ $0.isFinite }) {
-            h /= 2
-            values = [f(x + h), f(x - h), f(x + h / 2), f(x - h / 2)]
+        let judged = DifferenceRule.judge(symbolic: [symbolic], firstStep: DifferenceRule.firstStep(at: x)) { h in
+            [(f(x + h) - f(x - h)) / (2 * h)]
         }
-        let coarse = (values[0] - values[1]) / (2 * h)
-        let fine = (values[2] - values[3]) / h
-        // Richardson: the fine estimate's error is about a quarter of the difference; allow 4x.
-        let noise = Swift.abs(coarse - fine)
-        let tolerance = 1e-6 * Swift.max(1, Swift.abs(fine)) + 4 * noise
-        return Comparison(symbolic: symbolic, numeric: fine, tolerance: tolerance)
+        return judged[0]
     }
 
     /// How often `compare` halves a step that left the domain: down to about 1e-14 relative.
@@ -81,7 +80,7 @@ public struct GradientCheck {
             let comparison = Self.compare(symbolic: result.adjoints[index], at: result.forward[index]) {
                 self.value(at: point, overriding: node, with: $0)
             }
-            if !comparison.agrees { return index }
+            if comparison.disagrees { return index }
         }
         return nil
     }

@@ -14,9 +14,12 @@ public struct HessianComparison: Sendable {
     /// the difference moves when the step halves (truncation and rounding; large where the
     /// third derivatives are), plus a relative floor of 1e-6.
     public let tolerance: Double
+    /// Agrees, disagrees or inconclusive, by `DifferenceRule` (the rule of `check`).
+    public let verdict: DifferenceRule.Verdict
     public var absoluteError: Double { Swift.abs(symbolic - numeric) }
     public var relativeError: Double { absoluteError / Swift.max(1, Swift.abs(numeric)) }
-    public var agrees: Bool { absoluteError <= tolerance }
+    public var agrees: Bool { verdict == .agrees }
+    public var disagrees: Bool { verdict == .disagrees }
 }
 
 extension Hessian {
@@ -48,24 +51,15 @@ extension Hessian {
                 moved[index].scalars[element] = value
                 return try gradientAt(moved)
             }
-            // Steps as GradientCheck takes them: 1e-5, halved while a step leaves the domain.
-            var h = 1e-5 * Swift.max(1, Swift.abs(x))
-            var samples = [try gradientMoved(to: x + h), try gradientMoved(to: x - h),
-                          try gradientMoved(to: x + h / 2), try gradientMoved(to: x - h / 2)]
-            var halvings = 0
-            while halvings < GradientCheck.maxStepHalvings && !samples.allSatisfy({ $0.allSatisfy(\.isFinite) }) {
-                h /= 2
-                halvings += 1
-                samples = [try gradientMoved(to: x + h), try gradientMoved(to: x - h),
-                          try gradientMoved(to: x + h / 2), try gradientMoved(to: x - h / 2)]
+            // Steps and verdicts as GradientCheck takes them (`DifferenceRule`), one column at a time.
+            let symbolic = owner.indices.map { values.matrix[$0][column] }
+            let judged = try DifferenceRule.judge(symbolic: symbolic, firstStep: DifferenceRule.firstStep(at: x)) { (h: Double) throws(HessianPointError) -> [Double] in
+                let plus = try gradientMoved(to: x + h), minus = try gradientMoved(to: x - h)
+                return zip(plus, minus).map { ($0 - $1) / (2 * h) }
             }
-            for row in 0..<owner.count {
-                let coarse = (samples[0][row] - samples[1][row]) / (2 * h)
-                let fine = (samples[2][row] - samples[3][row]) / h
-                let tolerance = 1e-6 * Swift.max(1, Swift.abs(fine)) + 4 * Swift.abs(coarse - fine)
+            for (row, c) in judged.enumerated() {
                 found.append(HessianComparison(rowInput: owner[row].input, columnInput: position, row: row, column: column,
-                                               symbolic: values.matrix[row][column], numeric: fine,
-                                               tolerance: tolerance))
+                                               symbolic: c.symbolic, numeric: c.numeric, tolerance: c.tolerance, verdict: c.verdict))
             }
         }
         return found

@@ -128,7 +128,7 @@ public struct TensorGradientCheck {
                 value(point.values, bindings: evaluation.bindings, upstream: point.upstream,
                       override: (node, Self.moved(stage, by: t, along: d)))
             }
-            if !comparison.agrees { return index }
+            if comparison.disagrees { return index }
         }
         return nil
     }

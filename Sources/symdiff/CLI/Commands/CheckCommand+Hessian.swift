@@ -24,7 +24,7 @@ extension CheckCommand {
         let f = Pipeline.functionName(gradient)
         var worst: [[HessianComparison?]] = Array(repeating: Array(repeating: nil, count: names.count), count: names.count)
         var failure: HessianComparison?
-        var checked = 0
+        var checked = 0, unresolved = 0
         for point in points {
             let found: [HessianComparison]?
             do { found = try hessian.comparisons(at: point, dims: dimensions) } catch { throw CLIError.input(error.description) }
@@ -36,8 +36,13 @@ extension CheckCommand {
                 io.printError("warning: stage '\(kink.equation)' is exactly at a kink (\(kink.convention)); finite differences cannot check it there")
             }
             for c in found {
+                // Where finite differences cannot resolve an entry it is neither confirmed nor refuted.
+                if c.verdict != .agrees && c.verdict != .disagrees {
+                    unresolved += 1
+                    continue
+                }
                 if worst[c.rowInput][c.columnInput].map({ c.relativeError > $0.relativeError }) ?? true { worst[c.rowInput][c.columnInput] = c }
-                if !c.agrees && failure == nil && kinks.isEmpty { failure = c }
+                if c.disagrees && failure == nil && kinks.isEmpty { failure = c }
             }
         }
         guard checked > 0 else {
@@ -54,6 +59,14 @@ extension CheckCommand {
         io.print("worst case per block over \(checked) point\(checked == 1 ? "" : "s"):")
         for line in alignedTable(rows) { io.print(line) }
         guard let failure else {
+            if unresolved > 0 && worst.allSatisfy({ $0.allSatisfy { $0 == nil } }) {
+                io.print("inconclusive: finite differences cannot resolve any entry of the Hessian at \(checked == 1 ? "this point" : "these points"), "
+                         + "so they neither confirm nor refute it (their estimates did not settle at any step tried)")
+                return
+            }
+            if unresolved > 0 {
+                io.printError("note: finite differences could not resolve \(unresolved) entr\(unresolved == 1 ? "y" : "ies") (their estimates did not settle at any step tried)")
+            }
             io.print("ok: the symbolic Hessian agrees with central finite differences of the symbolic gradient")
             return
         }

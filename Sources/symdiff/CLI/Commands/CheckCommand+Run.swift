@@ -18,7 +18,8 @@ extension CheckCommand {
         let inputs = gradient.staged.inputs
         var worst = [GradientCheck.Comparison?](repeating: nil, count: inputs.count)
         var failure: (point: [Double], variable: Int, comparison: GradientCheck.Comparison)?
-        var count = 0
+        var unresolved: (point: [Double], variable: Int, comparison: GradientCheck.Comparison)?
+        var count = 0, inconclusive = 0
 
         // One point at a time, keeping only the worst comparisons and the first failure, so
         // memory does not depend on --points.
@@ -27,12 +28,21 @@ extension CheckCommand {
             for kink in result.kinks {
                 io.printError("warning: stage '\(kink.equation)' is exactly at a kink (\(kink.convention)); finite differences cannot check it there")
             }
+            var resolved = true
             for (i, comparison) in check.comparisons(at: point, result).enumerated() {
+                // A derivative finite differences cannot resolve is neither confirmed nor refuted:
+                // it is left out of the worst case and reported apart (DifferenceRule).
+                if comparison.unresolved != nil {
+                    resolved = false
+                    if unresolved == nil { unresolved = (point, i, comparison) }
+                    continue
+                }
                 if worst[i].map({ comparison.relativeError > $0.relativeError }) ?? true { worst[i] = comparison }
                 // At a kink the derivative is a convention, not a limit: finite differences
                 // cannot confirm it, so such points are reported but do not fail the check.
-                if !comparison.agrees && failure == nil && result.kinks.isEmpty { failure = (point, i, comparison) }
+                if comparison.disagrees && failure == nil && result.kinks.isEmpty { failure = (point, i, comparison) }
             }
+            if !resolved { inconclusive += 1 }
         }
 
         if let given {
@@ -43,25 +53,44 @@ extension CheckCommand {
         } else {
             let wanted = try arguments.integer("--points") ?? 10
             let seed = UInt64(truncatingIfNeeded: try arguments.integer("--seed") ?? 1)
+            // A point where finite differences cannot resolve a partial is replaced by another
+            // random point, at most `wanted` of them, so that N points are judged when they can be.
+            let (bound, overflow) = wanted.multipliedReportingOverflow(by: 2)
             var points = GradientCheck.RandomPoints(check, wanted: wanted, seed: seed)
-            while count < wanted, let (point, result) = points.next() { visit(point, result) }
+            while count - inconclusive < wanted && count < (overflow ? wanted : bound) && failure == nil,
+                  let (point, result) = points.next() { visit(point, result) }
             guard count > 0 else {
                 throw CLIError.input("could not find a point in [-3, 3] where the expression and its gradient are finite; give one with --at")
             }
-            if count < wanted {
+            if count - inconclusive < wanted && count < wanted {
                 io.printError("note: only \(count) of \(points.draws) random points in [-3, 3] had a finite value and gradient; checked those")
             }
         }
 
         var rows = [["variable", "symbolic", "finite difference", "abs error", "rel error"]]
         for (i, name) in inputs.enumerated() {
-            guard let c = worst[i] else { continue }
+            guard let c = worst[i] else {
+                rows.append([name, "-", "-", "inconclusive", "-"])
+                continue
+            }
             rows.append([name, NumberText.format(c.symbolic), NumberText.format(c.numeric),
                          String(format: "%.2e", c.absoluteError), String(format: "%.2e", c.relativeError)])
         }
         io.print("worst case per variable over \(count) point\(count == 1 ? "" : "s"):")
         for line in alignedTable(rows) { io.print(line) }
         guard let failure else {
+            if let unresolved {
+                let why = inconclusiveReason(inputs, unresolved.point, unresolved.variable, unresolved.comparison)
+                if inconclusive == count {
+                    io.print("inconclusive: finite differences cannot resolve the gradient at \(count == 1 ? "this point" : "any of the \(count) points"), "
+                             + "so they neither confirm nor refute it; \(why)")
+                    return
+                }
+                io.printError("note: at \(inconclusive) of the \(count) points finite differences could not resolve a partial; \(why)")
+                io.print("ok: the symbolic gradient agrees with central finite differences at the \(count - inconclusive) "
+                         + "point\(count - inconclusive == 1 ? "" : "s") where they resolve it (inconclusive at \(inconclusive))")
+                return
+            }
             io.print("ok: the symbolic gradient agrees with central finite differences")
             return
         }
@@ -73,5 +102,21 @@ extension CheckCommand {
             message += "; the first stage whose adjoint is wrong is '\(line.name) = \(line.expression)'"
         }
         throw CLIError.input(message)
+    }
+
+    /// Why finite differences could not judge d/d`variable` at `point`, with the figures.
+    static func inconclusiveReason(_ inputs: [String], _ point: [Double], _ variable: Int, _ comparison: GradientCheck.Comparison) -> String {
+        let at = zip(inputs, point).map { "\($0)=\(NumberText.format($1))" }.joined(separator: ",")
+        return "d/d\(inputs[variable]) at \(at): " + unresolvedText(comparison)
+    }
+
+    /// The figures of an inconclusive comparison, the same words for scalars, arrays and Hessians.
+    static func unresolvedText(_ comparison: GradientCheck.Comparison) -> String {
+        guard let figures = comparison.unresolved else { return "" }
+        let e = figures.estimates.map { String(format: "%.3g", $0) }
+        return "symbolic \(String(format: "%.6g", comparison.symbolic)), central differences at h, h/2, h/4 "
+            + "(h = \(String(format: "%.3g", figures.step))) \(e.joined(separator: ", ")); at none of \(figures.stepsTried) steps from "
+            + "\(String(format: "%.3g", figures.smallestStep)) to \(String(format: "%.3g", figures.largestStep)) did four successive "
+            + "estimates settle (the function is not smooth at the scale of the step)"
     }
 }

@@ -21,7 +21,8 @@ extension CheckCommand {
         var bindings: [String: Int] = [:]
         var warned = Set<String>()
         var excused = false
-        var count = 0
+        var count = 0, inconclusive = 0
+        var unresolved: (input: Int, comparison: GradientCheck.Comparison)?
 
         func visit(_ point: TensorGradientCheck.Point, _ evaluation: TensorEvaluation) {
             count += 1
@@ -36,14 +37,22 @@ extension CheckCommand {
             }
             // Each point its own directions, reproducible from the seed.
             let comparisons = check.directionalComparisons(at: point, evaluation, seed: seed &+ UInt64(count))
+            var resolved = true
             for (i, comparison) in comparisons.enumerated() {
                 guard let comparison else { continue }
+                // Neither confirmed nor refuted where finite differences cannot resolve it (DifferenceRule).
+                if comparison.unresolved != nil {
+                    resolved = false
+                    if unresolved == nil { unresolved = (i, comparison) }
+                    continue
+                }
                 if worst[i].map({ comparison.relativeError > $0.relativeError }) ?? true { worst[i] = comparison }
                 // At a kink or tie the derivative is a convention, not a limit: reported, not failed.
-                if !comparison.agrees && failure == nil {
+                if comparison.disagrees && failure == nil {
                     if evaluation.kinks.isEmpty && evaluation.matrixWarnings.isEmpty { failure = (point, evaluation, count, i, comparison) } else { excused = true }
                 }
             }
+            if !resolved { inconclusive += 1 }
         }
 
         let upstreamGiven: Bool
@@ -72,7 +81,8 @@ extension CheckCommand {
                 throw CLIError.input(error.description)
             }
             noteDefaults(points, check, io)
-            while count < wanted {
+            // A point finite differences cannot resolve is replaced, at most `wanted` times.
+            while count - inconclusive < wanted && count < 2 * wanted && failure == nil {
                 let next: (point: TensorGradientCheck.Point, evaluation: TensorEvaluation)?
                 do { next = try points.next() } catch {
                     throw CLIError.input("at a random point: \(error); give the values with --at")
@@ -101,6 +111,15 @@ extension CheckCommand {
         io.print("worst directional derivative per input over \(count) point\(count == 1 ? "" : "s") (along random directions v):")
         for line in alignedTable(rows) { io.print(line) }
         guard let failure else {
+            if let unresolved {
+                let why = "d/d\(staged.inputs[unresolved.input]) along v: " + unresolvedText(unresolved.comparison)
+                if inconclusive == count {
+                    io.print("inconclusive: finite differences cannot resolve the gradient at \(count == 1 ? "this point" : "any of the \(count) points"), "
+                             + "so they neither confirm nor refute it; \(why)")
+                    return
+                }
+                io.printError("note: at \(inconclusive) of the \(count) points finite differences could not resolve a directional derivative; \(why)")
+            }
             io.print(excused ? "ok: the symbolic gradient agrees with central finite differences wherever they can check it "
                          + "(it differs only at a kink or tie, where it follows the convention warned about)"
                      : "ok: the symbolic gradient agrees with central finite differences")
@@ -147,7 +166,7 @@ extension CheckCommand {
         var message = "d/d\(name) disagrees along a random direction v \(at): <grad, v> = \(NumberText.format(comparison.symbolic)), "
             + "finite difference \(NumberText.format(comparison.numeric))"
         let elementsCompared = check.elementComparisons(input, at: point, evaluation)
-        if let worstElement = elementsCompared.filter({ !$0.comparison.agrees }).max(by: { $0.comparison.relativeError < $1.comparison.relativeError }) {
+        if let worstElement = elementsCompared.filter({ $0.comparison.disagrees }).max(by: { $0.comparison.relativeError < $1.comparison.relativeError }) {
             let index = worstElement.index.isEmpty ? name : "\(name)[\(worstElement.index.map(String.init).joined(separator: ", "))]"
             message += "; worst element \(index): symbolic \(NumberText.format(worstElement.comparison.symbolic)), "
                 + "finite difference \(NumberText.format(worstElement.comparison.numeric))"

@@ -11,6 +11,14 @@ enum CheckCommand: Subcommand {
             Evaluates the symbolic gradient and a central finite-difference estimate at one point
             (--at, --inputs) or at N seeded random points (--points, default 10, at most 1000000),
             prints the largest relative error, and fails with status 1 if it exceeds the tolerance.
+            The tolerance is 1e-6 relative plus four times what the estimate moves when the step
+            h = 1e-5 max(1, |x|) halves. Where that move is wide or the symbolic value is outside
+            it, steps from h/2^20 to 16h are tried: a gradient is reported wrong only where four
+            successive estimates settle (each move about a quarter of the last) away from it. Where
+            none settle (a function too steep or oscillating for the step), the partial is
+            inconclusive: not failed, shown as 'inconclusive' with the estimates and steps tried;
+            a random point with one is replaced by another (at most N more), and when every point
+            is inconclusive the last line starts with 'inconclusive:' (status 0).
             The point's values are given as for eval: constant expressions, array literals and
             @FILE.npy in --at, a JSON object in --inputs. --dim sets named dimensions (N=5);
             --upstream gives the upstream gradient of an array output.
