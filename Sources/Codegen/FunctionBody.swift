@@ -15,10 +15,10 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
 
     /// Where a line's name and expression are in `text`, for quoting them in a later line.
     public struct Excerpt: Hashable, Sendable {
-        let start: Int
-        /// Lengths in bytes, as `Line` keeps them (16 bytes an excerpt, one per equation).
-        let nameCount: UInt32
-        let expressionCount: UInt32
+        /// Where the line's header is in `text`, which gives the lengths: 4 bytes an excerpt, one
+        /// per equation (with the lengths, an optional excerpt took 24). A body of 4 GB cannot
+        /// arise: inputs are limited to far less (`Limits`).
+        let line: UInt32
     }
 
     /// Each line as its kind's raw value, its name's and its expression's lengths in bytes as
@@ -64,23 +64,42 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     @discardableResult
     public mutating func append(_ kind: Kind, name: String, expression: String) -> Excerpt {
         let nameCount = name.utf8.count, expressionCount = expression.utf8.count
-        let start = header(kind, nameCount: nameCount, expressionCount: expressionCount)
+        let line = text.count
+        header(kind, nameCount: nameCount, expressionCount: expressionCount)
         append(name)
         append(expression)
-        return Excerpt(start: start, nameCount: UInt32(truncatingIfNeeded: nameCount),
-                       expressionCount: UInt32(truncatingIfNeeded: expressionCount))
+        return Excerpt(line: UInt32(truncatingIfNeeded: line))
     }
 
     /// Adds the comment `prefix` + `name = expression` of an earlier line (`from: b = a * x`),
     /// copying its bytes rather than printing it again.
     public mutating func appendComment(_ prefix: String, quoting excerpt: Excerpt) {
         let equals = " = "
-        header(.comment, nameCount: 0,
-               expressionCount: prefix.utf8.count + Int(excerpt.nameCount) + equals.utf8.count + Int(excerpt.expressionCount))
+        // Past the kind byte: the quoted line's lengths, then its name.
+        var offset = Int(excerpt.line) + 1
+        let nameCount = varint(at: &offset), expressionCount = varint(at: &offset)
+        header(.comment, nameCount: 0, expressionCount: prefix.utf8.count + nameCount + equals.utf8.count + expressionCount)
         append(prefix)
-        copy(excerpt.start, count: Int(excerpt.nameCount))
+        copy(offset, count: nameCount)
         append(equals)
-        copy(excerpt.start + Int(excerpt.nameCount), count: Int(excerpt.expressionCount))
+        copy(offset + nameCount, count: expressionCount)
+    }
+
+    /// The varint at `offset` in `text`, moving `offset` past it.
+    private func varint(at offset: inout Int) -> Int {
+        text.withUnsafeBufferPointer { Self.varint(in: $0, at: &offset) }
+    }
+
+    private static func varint(in bytes: UnsafeBufferPointer<UInt8>, at offset: inout Int) -> Int {
+        var value = 0, shift = 0
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            offset += 1
+            value |= Int(byte & 0x7F) << shift
+            guard byte & 0x80 != 0 else { break }
+            shift += 7
+        }
+        return value
     }
 
     /// Appends `string`'s UTF-8 in one copy (a small string's bytes are not contiguous until
@@ -101,15 +120,13 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
         }
     }
 
-    /// Writes a line's header and returns where its name will start. A name or expression of
-    /// 4 GB cannot arise: inputs are limited to far less (`Limits`).
-    @discardableResult
-    private mutating func header(_ kind: Kind, nameCount: Int, expressionCount: Int) -> Int {
+    /// Writes a line's header. A name or expression of 4 GB cannot arise: inputs are limited
+    /// to far less (`Limits`).
+    private mutating func header(_ kind: Kind, nameCount: Int, expressionCount: Int) {
         lineCount += 1
         text.append(kind.rawValue)
         appendVarint(UInt32(truncatingIfNeeded: nameCount))
         appendVarint(UInt32(truncatingIfNeeded: expressionCount))
-        return text.count
     }
 
     private mutating func appendVarint(_ value: UInt32) {
@@ -126,22 +143,11 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     public func forEachLine(_ visit: (Kind, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         try text.withUnsafeBufferPointer { all in
             var offset = 0
-            func varint() -> Int {
-                var value = 0, shift = 0
-                while offset < all.count {
-                    let byte = all[offset]
-                    offset += 1
-                    value |= Int(byte & 0x7F) << shift
-                    guard byte & 0x80 != 0 else { break }
-                    shift += 7
-                }
-                return value
-            }
             while offset < all.count {
                 // Only `header` writes a kind byte, so the raw value is always one of Kind's.
                 let kind = Kind(rawValue: all[offset]) ?? .comment
                 offset += 1
-                let nameCount = varint(), expressionCount = varint()
+                let nameCount = Self.varint(in: all, at: &offset), expressionCount = Self.varint(in: all, at: &offset)
                 let nameEnd = offset + nameCount, end = nameEnd + expressionCount
                 try visit(kind, UnsafeBufferPointer(rebasing: all[offset ..< nameEnd]),
                           UnsafeBufferPointer(rebasing: all[nameEnd ..< end]))
