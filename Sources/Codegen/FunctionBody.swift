@@ -1,11 +1,12 @@
 /// The statements of a generated function body, in order: every line's text back to back in
-/// one byte buffer, and a table of each line's kind and lengths.
+/// one byte buffer, each after a header of its kind and lengths.
 ///
 /// A staged body has a line per equation and per contribution, 4*10^5 lines for a program of
 /// 10^5 ops. As an array of `BodyLine`s that was an enum of two Strings a line, most
 /// expressions too long for Swift's inline strings and so a heap block each (and the array was
-/// built twice, once as staged lines). Here a line costs its text and 12 bytes, and an emitter
-/// copies the bytes straight into the file (`forEachLine`, `CodeWriter`).
+/// built twice, once as staged lines). Here a line costs its text and a header of usually 3
+/// bytes (a table of 12-byte entries beside the text was 35-45 bytes per forward op), and an
+/// emitter copies the bytes straight into the file (`forEachLine`, `CodeWriter`).
 public struct FunctionBody: Hashable, Sendable, Sequence {
     /// What a line does; see `BodyLine`.
     public enum Kind: UInt8, Hashable, Sendable {
@@ -14,21 +15,17 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
 
     /// Where a line's name and expression are in `text`, for quoting them in a later line.
     public struct Excerpt: Hashable, Sendable {
-        let start: Int
-        /// Lengths in bytes, as `Line` keeps them (16 bytes an excerpt, one per equation).
-        let nameCount: UInt32
-        let expressionCount: UInt32
+        /// Where the line's header is in `text`, which gives the lengths: 4 bytes an excerpt, one
+        /// per equation (with the lengths, an optional excerpt took 24). A body of 4 GB cannot
+        /// arise: inputs are limited to far less (`Limits`).
+        let line: UInt32
     }
 
-    private struct Line: Hashable, Sendable {
-        let kind: Kind
-        /// Lengths in bytes. A comment has no name; its text is the expression.
-        let nameCount: UInt32
-        let expressionCount: UInt32
-    }
-
+    /// Each line as its kind's raw value, its name's and its expression's lengths in bytes as
+    /// LEB128 varints (7 bits a byte, low first; a comment has no name, its text is the
+    /// expression), then the name's and the expression's bytes.
     private var text: [UInt8] = []
-    private var lines: [Line] = []
+    private var lineCount = 0
 
     /// An empty body.
     public init() {}
@@ -39,13 +36,12 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     }
 
     /// The number of lines.
-    public var count: Int { lines.count }
+    public var count: Int { lineCount }
 
     /// Makes room for `lines` lines of `bytes` bytes in all, so that a large body does not
     /// grow by copying. Room never written to costs address space, not memory.
     public mutating func reserveCapacity(lines: Int, bytes: Int) {
-        self.lines.reserveCapacity(lines)
-        text.reserveCapacity(bytes)
+        text.reserveCapacity(bytes + 3 * lines)
     }
 
     /// Adds `line` at the end and returns where its name and expression are.
@@ -67,22 +63,43 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     /// Adds a line of `kind` at the end and returns where its name and expression are.
     @discardableResult
     public mutating func append(_ kind: Kind, name: String, expression: String) -> Excerpt {
-        let start = text.count
+        let nameCount = name.utf8.count, expressionCount = expression.utf8.count
+        let line = text.count
+        header(kind, nameCount: nameCount, expressionCount: expressionCount)
         append(name)
-        let nameCount = text.count - start
         append(expression)
-        return finish(kind, start: start, nameCount: nameCount)
+        return Excerpt(line: UInt32(truncatingIfNeeded: line))
     }
 
     /// Adds the comment `prefix` + `name = expression` of an earlier line (`from: b = a * x`),
     /// copying its bytes rather than printing it again.
     public mutating func appendComment(_ prefix: String, quoting excerpt: Excerpt) {
-        let start = text.count
+        let equals = " = "
+        // Past the kind byte: the quoted line's lengths, then its name.
+        var offset = Int(excerpt.line) + 1
+        let nameCount = varint(at: &offset), expressionCount = varint(at: &offset)
+        header(.comment, nameCount: 0, expressionCount: prefix.utf8.count + nameCount + equals.utf8.count + expressionCount)
         append(prefix)
-        copy(excerpt.start, count: Int(excerpt.nameCount))
-        append(" = ")
-        copy(excerpt.start + Int(excerpt.nameCount), count: Int(excerpt.expressionCount))
-        finish(.comment, start: start, nameCount: 0)
+        copy(offset, count: nameCount)
+        append(equals)
+        copy(offset + nameCount, count: expressionCount)
+    }
+
+    /// The varint at `offset` in `text`, moving `offset` past it.
+    private func varint(at offset: inout Int) -> Int {
+        text.withUnsafeBufferPointer { Self.varint(in: $0, at: &offset) }
+    }
+
+    private static func varint(in bytes: UnsafeBufferPointer<UInt8>, at offset: inout Int) -> Int {
+        var value = 0, shift = 0
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            offset += 1
+            value |= Int(byte & 0x7F) << shift
+            guard byte & 0x80 != 0 else { break }
+            shift += 7
+        }
+        return value
     }
 
     /// Appends `string`'s UTF-8 in one copy (a small string's bytes are not contiguous until
@@ -103,14 +120,22 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
         }
     }
 
-    /// Records the line whose bytes start at `start` and run to the end of `text`. A name or
-    /// expression of 4 GB cannot arise: inputs are limited to far less (`Limits`).
-    @discardableResult
-    private mutating func finish(_ kind: Kind, start: Int, nameCount: Int) -> Excerpt {
-        let line = Line(kind: kind, nameCount: UInt32(truncatingIfNeeded: nameCount),
-                        expressionCount: UInt32(truncatingIfNeeded: text.count - start - nameCount))
-        lines.append(line)
-        return Excerpt(start: start, nameCount: line.nameCount, expressionCount: line.expressionCount)
+    /// Writes a line's header. A name or expression of 4 GB cannot arise: inputs are limited
+    /// to far less (`Limits`).
+    private mutating func header(_ kind: Kind, nameCount: Int, expressionCount: Int) {
+        lineCount += 1
+        text.append(kind.rawValue)
+        appendVarint(UInt32(truncatingIfNeeded: nameCount))
+        appendVarint(UInt32(truncatingIfNeeded: expressionCount))
+    }
+
+    private mutating func appendVarint(_ value: UInt32) {
+        var value = value
+        while value >= 0x80 {
+            text.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        text.append(UInt8(value))
     }
 
     /// Calls `visit` with every line's kind, name and expression (a comment's text), as UTF-8
@@ -118,9 +143,13 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     public func forEachLine(_ visit: (Kind, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         try text.withUnsafeBufferPointer { all in
             var offset = 0
-            for line in lines {
-                let nameEnd = offset + Int(line.nameCount), end = nameEnd + Int(line.expressionCount)
-                try visit(line.kind, UnsafeBufferPointer(rebasing: all[offset ..< nameEnd]),
+            while offset < all.count {
+                // Only `header` writes a kind byte, so the raw value is always one of Kind's.
+                let kind = Kind(rawValue: all[offset]) ?? .comment
+                offset += 1
+                let nameCount = Self.varint(in: all, at: &offset), expressionCount = Self.varint(in: all, at: &offset)
+                let nameEnd = offset + nameCount, end = nameEnd + expressionCount
+                try visit(kind, UnsafeBufferPointer(rebasing: all[offset ..< nameEnd]),
                           UnsafeBufferPointer(rebasing: all[nameEnd ..< end]))
                 offset = end
             }
@@ -130,7 +159,7 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     /// The lines as `BodyLine`s, for readers that want them one at a time.
     public func makeIterator() -> IndexingIterator<[BodyLine]> {
         var result: [BodyLine] = []
-        result.reserveCapacity(lines.count)
+        result.reserveCapacity(lineCount)
         forEachLine { kind, name, expression in
             let name = String(decoding: name, as: UTF8.self), expression = String(decoding: expression, as: UTF8.self)
             switch kind {

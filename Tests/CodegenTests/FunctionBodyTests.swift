@@ -31,4 +31,19 @@ import Testing
         }
         #expect(seen == ["comment  c", "define a 1", "accumulate da z"])
     }
+
+    /// Lengths are stored before each line in 7-bit groups: lengths of one, two and three
+    /// groups (127, 128, 16384 bytes), quoted too, come back whole and in order.
+    @Test func longNamesAndExpressionsComeBackWhole() {
+        let long = String(repeating: "a", count: 128), longer = String(repeating: "é", count: 8192) + "x"
+        var body = FunctionBody()
+        let excerpt = body.append(.define, name: long, expression: longer)
+        body.append(.define(name: String(repeating: "b", count: 127), expression: long))
+        body.appendComment("from: ", quoting: excerpt)
+        body.append(.decrement(name: "d", expression: longer + long))
+        #expect(body.count == 4)
+        #expect(Array(body) == [.define(name: long, expression: longer),
+                                .define(name: String(repeating: "b", count: 127), expression: long),
+                                .comment("from: \(long) = \(longer)"), .decrement(name: "d", expression: longer + long)])
+    }
 }

@@ -39,7 +39,11 @@ extension IO {
                 }
                 return Array(bytes.prefix(maxBytes))
             },
-            writeFile: { path, contents in captured.store(contents, at: path) },
+            writeFile: { path, contents in
+                var bytes: [UInt8] = []
+                contents { bytes.append(contentsOf: $0) }
+                captured.store(String(decoding: bytes, as: UTF8.self), at: path)
+            },
             finishOutput: { () throws(CLIError) in
                 if let stdoutFailure, !captured.stdout.isEmpty {
                     throw CLIError.input("cannot write to standard output: \(stdoutFailure)")

@@ -34,19 +34,26 @@ extension EmitCommand {
         } catch let error as CodegenError {
             throw CLIError.usage(error.description)
         }
+        // In chunks, as it is written, to the file or standard output: the text of a 10^6-op
+        // gradient is 100 MB, and holding it whole was the largest single part of the command's
+        // peak memory. A text not ending in a newline gets one.
         if let path = arguments.value("--output") {
-            let text = code.text.hasSuffix("\n") ? code.text : code.text + "\n"
             // Its error already reads "cannot write 'PATH': reason".
-            try io.writeFile(path, text)
+            try io.writeFile(path) { sink in write(code, to: sink) }
         } else {
-            // In chunks, as it is written: the text of a 10^6-op gradient is 100 MB, and
-            // holding it whole was the largest single part of the command's peak memory.
-            var last: UInt8?
-            code.write { chunk in
-                io.writeOutput(String(decoding: chunk, as: UTF8.self))
-                last = chunk.last ?? last
-            }
-            if last != UInt8(ascii: "\n") { io.writeOutput("\n") }
+            write(code) { chunk in io.writeOutput(String(decoding: chunk, as: UTF8.self)) }
         }
+    }
+
+    /// Hands `code`'s text to `sink` in chunks, with a final newline if it lacks one.
+    private static func write(_ code: EmittedCode, to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var last: UInt8?
+        code.write { chunk in
+            sink(chunk)
+            last = chunk.last ?? last
+        }
+        guard last != UInt8(ascii: "\n") else { return }
+        var newline: UInt8 = UInt8(ascii: "\n")
+        withUnsafePointer(to: &newline) { sink(UnsafeBufferPointer(start: $0, count: 1)) }
     }
 }

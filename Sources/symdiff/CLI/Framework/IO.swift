@@ -14,8 +14,10 @@ struct IO: Sendable {
     var readStandardInput: @Sendable (_ maxBytes: Int) throws -> [UInt8]
     /// Reads at most `maxBytes` of a file. Throws `CLIError.input("cannot read 'PATH': reason")`.
     var readFile: @Sendable (_ path: String, _ maxBytes: Int) throws -> [UInt8]
-    /// Creates or replaces a file, for `emit -o FILE`. Throws `CLIError.input` with the reason.
-    var writeFile: @Sendable (_ path: String, _ contents: String) throws -> Void
+    /// Creates or replaces a file, for `emit -o FILE`, with the bytes `contents` hands to its
+    /// sink, in order (chunks, so that a 100 MB gradient is never held whole). Throws
+    /// `CLIError.input` with the reason.
+    var writeFile: @Sendable (_ path: String, _ contents: (_ sink: (UnsafeBufferPointer<UInt8>) -> Void) -> Void) throws -> Void
     /// Called once, by `SymdiffCLI.main`, after the command: throws
     /// `CLIError.input("cannot write to standard output: reason")` if any write to standard
     /// output failed (a full disk, a closed descriptor), so results that never arrived cannot
@@ -50,7 +52,7 @@ extension IO {
         },
         writeFile: { path, contents in
             try POSIXFiles.attempt("cannot write '\(path)'") { () throws(POSIXFiles.Failure) in
-                try POSIXFiles.writeFile(contents, toPath: path)
+                try POSIXFiles.writeFile(toPath: path, contents)
             }
         },
         finishOutput: { () throws(CLIError) in

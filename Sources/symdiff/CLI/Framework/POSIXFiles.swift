@@ -53,14 +53,18 @@ enum POSIXFiles {
     }
 
     /// Creates or truncates `path` (mode 0644 before umask) and writes `text` to it.
-    static func writeFile(_ text: String, toPath path: String) throws(Failure) {
+    static func writeFile(toPath path: String, _ contents: (_ sink: (UnsafeBufferPointer<UInt8>) -> Void) -> Void) throws(Failure) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw Failure(code: errno) }
-        do {
-            try writeBytes(text, to: descriptor)
-        } catch {
+        // The first failed write is kept and the rest skipped: they would fail too.
+        var failure: Int32?
+        contents { bytes in
+            guard failure == nil else { return }
+            failure = writeBytes(bytes, to: descriptor)
+        }
+        if let failure {
             close(descriptor)
-            throw error
+            throw Failure(code: failure)
         }
         // Some file systems report a failed write only when the file is closed.
         guard close(descriptor) == 0 else { throw Failure(code: errno) }
@@ -104,18 +108,21 @@ enum POSIXFiles {
     /// ops, and an `Array(text.utf8)` copy of it was a tenth of the command's peak memory.
     private static func writeBytes(_ text: String, to descriptor: Int32) throws(Failure) {
         var text = text
-        let failure: Int32? = text.withUTF8 { bytes in
-            var written = 0
-            while written < bytes.count {
-                let count = write(descriptor, bytes.baseAddress?.advanced(by: written), bytes.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += count
-            }
-            return nil
-        }
+        let failure: Int32? = text.withUTF8 { writeBytes($0, to: descriptor) }
         if let failure { throw Failure(code: failure) }
+    }
+
+    /// Writes all of `bytes`, retrying after a signal; the `errno` of a failure, nil when written.
+    private static func writeBytes(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> Int32? {
+        var written = 0
+        while written < bytes.count {
+            let count = write(descriptor, bytes.baseAddress?.advanced(by: written), bytes.count - written)
+            if count < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            written += count
+        }
+        return nil
     }
 }
