@@ -1,6 +1,7 @@
 /// The Hessian against central differences of the symbolic gradient: column j of H is
 /// compared with (∇f(x + h e_j) - ∇f(x - h e_j)) / 2h, element by element, at steps h and h/2. The gradient is the
 /// one `grad` prints (itself checked by `check`), so a disagreement is in the second pass.
+@dynamicMemberLookup
 public struct HessianComparison: Sendable {
     /// Positions in `wrt` of the block's row and column inputs.
     public let rowInput: Int
@@ -8,18 +9,10 @@ public struct HessianComparison: Sendable {
     /// The element of the flattened matrix.
     public let row: Int
     public let column: Int
-    public let symbolic: Double
-    public let numeric: Double
-    /// What the estimate itself cannot resolve, as `GradientCheck.compare` judges it: how much
-    /// the difference moves when the step halves (truncation and rounding; large where the
-    /// third derivatives are), plus a relative floor of 1e-6.
-    public let tolerance: Double
-    /// Agrees, disagrees or inconclusive, by `DifferenceRule` (the rule of `check`).
-    public let verdict: DifferenceRule.Verdict
-    public var absoluteError: Double { Swift.abs(symbolic - numeric) }
-    public var relativeError: Double { absoluteError / Swift.max(1, Swift.abs(numeric)) }
-    public var agrees: Bool { verdict == .agrees }
-    public var disagrees: Bool { verdict == .disagrees }
+    /// The entry against its estimate, judged as `check` judges a partial (`DifferenceRule`):
+    /// `symbolic`, `numeric`, `tolerance`, `verdict`, `agrees`, `disagrees` read through.
+    public let comparison: GradientCheck.Comparison
+    public subscript<T>(dynamicMember keyPath: KeyPath<GradientCheck.Comparison, T>) -> T { comparison[keyPath: keyPath] }
 }
 
 extension Hessian {
@@ -58,8 +51,7 @@ extension Hessian {
                 return zip(plus, minus).map { ($0 - $1) / (2 * h) }
             }
             for (row, c) in judged.enumerated() {
-                found.append(HessianComparison(rowInput: owner[row].input, columnInput: position, row: row, column: column,
-                                               symbolic: c.symbolic, numeric: c.numeric, tolerance: c.tolerance, verdict: c.verdict))
+                found.append(HessianComparison(rowInput: owner[row].input, columnInput: position, row: row, column: column, comparison: c))
             }
         }
         return found
