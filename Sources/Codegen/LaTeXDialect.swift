@@ -165,7 +165,7 @@ public struct LaTeXDialect: Dialect {
             // The input-language call with its name as an operator (`_` escaped, or it would
             // be a subscript): \operatorname{conv2d\_input\_grad}(g, w, stride=2).
             let call = op.printed(args, shapes: shapes)
-            let name = op.name.replacingOccurrences(of: "_", with: "\\_")
+            let name = op.name.split(separator: "_", omittingEmptySubsequences: false).joined(separator: "\\_")
             return Printed("\\operatorname{\(name)}" + call.text.dropFirst(op.name.count), Printed.Level.atom)
         }
     }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A matrix function evaluated where its answer is unreliable or undefined: the stage, and what
 /// happened there in words.
@@ -58,7 +62,7 @@ extension Gradient {
                 if condition >= Gradient.nearlySingularCondition, reported.insert(1).inserted {
                     let digits = Swift.min(16, Int(log10(condition)))
                     found.append(MatrixWarning(equation: eq.name, message: "\(which) is nearly singular (condition number "
-                        + String(format: "%.1e", condition) + " in the 1-norm): about \(digits) of the 16 significant digits of its inverse, and of the gradient, may be lost"))
+                        + CFormat.string("%.1e", condition) + " in the 1-norm): about \(digits) of the 16 significant digits of its inverse, and of the gradient, may be lost"))
                 }
                 if op == .logdet, factors.determinant < 0, reported.insert(2).inserted {
                     let subject = which == "the matrix" ? "the determinant" : "the determinant of \(which)"

@@ -1,5 +1,9 @@
 import ExprParse
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One edge of the backward pass with arrays: the contribution it adds and the target's
 /// adjoint after it.
@@ -70,8 +74,8 @@ public enum PointError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// `3.2e12`: two significant digits.
     static func scientific(_ n: Int) -> String {
-        let exponent = Int(Foundation.log10(Double(Swift.max(n, 1))).rounded(.down))
-        let mantissa = Double(n) / Foundation.pow(10, Double(exponent))
+        let exponent = Int(LibM.log10(Double(Swift.max(n, 1))).rounded(.down))
+        let mantissa = Double(n) / LibM.pow(10, Double(exponent))
         let digits = (mantissa * 10).rounded() / 10
         return digits == digits.rounded() ? "\(Int(digits))e\(exponent)" : "\(digits)e\(exponent)"
     }

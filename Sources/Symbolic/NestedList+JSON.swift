@@ -1,16 +1,15 @@
-import Foundation
-
 extension NestedList {
-    /// The nested list in a value decoded by `JSONSerialization` (arrays of numbers), for
-    /// `--inputs values.json`. Booleans, strings, null and objects are refused with the path of
-    /// the element; nesting is limited to `Tensor.maxRank`.
-    public init(jsonObject: Any) throws(TensorError) {
+    /// The nested list in a JSON value (arrays of numbers), for `--inputs values.json`.
+    /// Booleans, strings, null and objects are refused with the path of the element; nesting
+    /// is limited to `Tensor.maxRank`.
+    public init(json: JSONValue) throws(TensorError) {
         var path: [Int] = []
-        self = try NestedList.convert(jsonObject, path: &path)
+        self = try NestedList.convert(json, path: &path)
     }
 
-    static func convert(_ value: Any, path: inout [Int]) throws(TensorError) -> NestedList {
-        if let items = value as? [Any] {
+    static func convert(_ value: JSONValue, path: inout [Int]) throws(TensorError) -> NestedList {
+        switch value {
+        case .array(let items):
             guard path.count < Tensor.maxRank else { throw .tooDeep(limit: Tensor.maxRank) }
             var out: [NestedList] = []
             out.reserveCapacity(items.count)
@@ -20,12 +19,10 @@ extension NestedList {
                 path.removeLast()
             }
             return .list(out)
-        }
-        // JSON numbers arrive as NSNumber, and `is Bool` holds for every NSNumber 0 or 1 on
-        // Linux; a JSON true is the NSNumber whose type code is "c" (char).
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
+        case .number(let number):
+            return .number(number)
+        case .null, .bool, .string, .object:
             throw .notANumber(path: path)
         }
-        return .number(number.doubleValue)
     }
 }

@@ -1,5 +1,9 @@
 import ExprParse
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Every operation a graph node can hold: the one op table.
 ///
@@ -141,7 +145,7 @@ public enum Op: Hashable, Sendable {
         case .mul: return args.reduce(1, *)
         case .div: return args[0] / args[1]
         case .neg: return -args[0]
-        case .pow: return Foundation.pow(args[0], args[1])
+        case .pow: return LibM.pow(args[0], args[1])
         case .function(let f): return f.evaluate(args[0], args.count > 1 ? args[1] : 0)
         case .tensor(let t):
             // A scalar program may still reduce a scalar (`sum(x)`): evaluate it as a tensor.
@@ -159,36 +163,36 @@ extension Function {
     /// them, as it does through NumPy's `maximum`, `sign` and `heaviside`.
     public func evaluate(_ x: Double, _ y: Double = 0) -> Double {
         switch self {
-        case .ln: return Foundation.log(x)
-        case .log2: return Foundation.log2(x)
-        case .log10: return Foundation.log10(x)
-        case .exp: return Foundation.exp(x)
+        case .ln: return LibM.log(x)
+        case .log2: return LibM.log2(x)
+        case .log10: return LibM.log10(x)
+        case .exp: return LibM.exp(x)
         case .sqrt: return x.squareRoot()
-        case .sin: return Foundation.sin(x)
-        case .cos: return Foundation.cos(x)
-        case .tan: return Foundation.tan(x)
-        case .asin: return Foundation.asin(x)
-        case .acos: return Foundation.acos(x)
-        case .atan: return Foundation.atan(x)
-        case .sinh: return Foundation.sinh(x)
-        case .cosh: return Foundation.cosh(x)
-        case .tanh: return Foundation.tanh(x)
+        case .sin: return LibM.sin(x)
+        case .cos: return LibM.cos(x)
+        case .tan: return LibM.tan(x)
+        case .asin: return LibM.asin(x)
+        case .acos: return LibM.acos(x)
+        case .atan: return LibM.atan(x)
+        case .sinh: return LibM.sinh(x)
+        case .cosh: return LibM.cosh(x)
+        case .tanh: return LibM.tanh(x)
         case .sigmoid:
             // Split on the sign so exp never overflows: both branches are exact rearrangements.
-            if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-            let t = Foundation.exp(x)
+            if x >= 0 { return 1 / (1 + LibM.exp(-x)) }
+            let t = LibM.exp(x)
             return t / (1 + t)
         case .relu: return x.isNaN ? x : (x > 0 ? x : 0)
         case .abs: return Swift.abs(x)
         case .softplus:
             // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): no overflow for large x.
-            return x.isNaN ? x : Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+            return x.isNaN ? x : Swift.max(x, 0) + LibM.log1p(LibM.exp(-Swift.abs(x)))
         case .sign: return x.isNaN ? x : (x > 0 ? 1 : (x < 0 ? -1 : 0))
         case .step: return x.isNaN ? x : (x > 0 ? 1 : 0)
         case .max: return x.isNaN || y.isNaN ? .nan : (x >= y ? x : y)
         case .min: return x.isNaN || y.isNaN ? .nan : (x <= y ? x : y)
-        case .pow: return Foundation.pow(x, y)
-        case .xlogy: return x == 0 && !y.isNaN ? 0 : x * Foundation.log(y)
+        case .pow: return LibM.pow(x, y)
+        case .xlogy: return x == 0 && !y.isNaN ? 0 : x * LibM.log(y)
         case .stopGradient: return x
         }
     }

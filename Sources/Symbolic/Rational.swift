@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An exact fraction of two 64-bit integers, always in lowest terms with a positive denominator.
 ///
@@ -201,7 +205,7 @@ public struct Rational: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     private static func integerRoot(_ value: Int64, _ q: Int64) -> Int64? {
         // Double gets within one of the true root for every Int64, so check the neighbours exactly.
-        let guess = Int64(Foundation.pow(Double(value), 1 / Double(q)).rounded())
+        let guess = Int64(LibM.pow(Double(value), 1 / Double(q)).rounded())
         for candidate in Swift.max(0, guess - 1)...(guess + 1) {
             var product: Int64 = 1
             var overflow = false

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// LU factorisation with partial pivoting of a square row-major matrix, written out (no LAPACK):
 /// P A = L U with unit lower L, both stored in `lu`. It gives det, log|det| and the inverse,

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// softmax, log_softmax, logsumexp, cross-entropy and one-hot encoding. Every one subtracts the
 /// lane's maximum before exponentiating, so large logits never overflow: cross-entropy at logits

@@ -179,9 +179,9 @@ import Testing
 
     @Test(arguments: [
         ("missing.json", nil, "error: --inputs: cannot read 'missing.json': No such file or directory\n"),
-        ("f.json", "{\"x\": [1, 2}", "error: --inputs 'f.json' is not valid JSON: Invalid value around character 11.\n"),
-        ("f.json", "x = 1", "error: --inputs 'f.json' is not valid JSON: Invalid value around character 0.\n"),
-        ("f.json", "", "error: --inputs 'f.json' is not valid JSON: Unexpected end of file during JSON parse.\n"),
+        ("f.json", "{\"x\": [1, 2}", "error: --inputs 'f.json' is not valid JSON: line 1, column 12: expected ',' or ']' in an array, found '}'\n"),
+        ("f.json", "x = 1", "error: --inputs 'f.json' is not valid JSON: line 1, column 1: expected a value, found 'x'\n"),
+        ("f.json", "", "error: --inputs 'f.json' is not valid JSON: line 1, column 1: expected a value, found the end of the file\n"),
         ("f.json", "[[1, 2]]",
          "error: --inputs 'f.json' must hold a JSON object of values by input name, such as {\"x\": [1, 2], \"y\": 2}, "
          + "but it holds an array\n"),

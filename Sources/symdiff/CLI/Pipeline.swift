@@ -1,6 +1,6 @@
 import Codegen
 import ExprParse
-import Foundation
+
 import Symbolic
 
 /// The steps every math command shares: parse (rendering diagnostics), stage and
@@ -331,7 +331,7 @@ func jsonString(_ text: String) -> String {
         case "\t": result += "\\t"
         default:
             if scalar.value < 0x20 {
-                result += String(format: "\\u%04x", scalar.value)
+                result += CFormat.string("\\u%04x", scalar.value)
             } else {
                 result.unicodeScalars.append(scalar)
             }

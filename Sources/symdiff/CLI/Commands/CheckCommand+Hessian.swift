@@ -53,7 +53,7 @@ extension CheckCommand {
             for j in names.indices {
                 guard let c = worst[i][j] else { continue }
                 rows.append([HessianText.entryName(output: f, row: names[i], column: names[j]), NumberText.format(c.symbolic),
-                             NumberText.format(c.numeric), String(format: "%.2e", c.absoluteError), String(format: "%.2e", c.relativeError)])
+                             NumberText.format(c.numeric), CFormat.string("%.2e", c.absoluteError), CFormat.string("%.2e", c.relativeError)])
             }
         }
         io.print("worst case per block over \(checked) point\(checked == 1 ? "" : "s"):")

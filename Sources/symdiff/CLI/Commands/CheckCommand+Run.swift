@@ -74,7 +74,7 @@ extension CheckCommand {
                 continue
             }
             rows.append([name, NumberText.format(c.symbolic), NumberText.format(c.numeric),
-                         String(format: "%.2e", c.absoluteError), String(format: "%.2e", c.relativeError)])
+                         CFormat.string("%.2e", c.absoluteError), CFormat.string("%.2e", c.relativeError)])
         }
         io.print("worst case per variable over \(count) point\(count == 1 ? "" : "s"):")
         for line in alignedTable(rows) { io.print(line) }
@@ -113,10 +113,10 @@ extension CheckCommand {
     /// The figures of an inconclusive comparison, the same words for scalars, arrays and Hessians.
     static func unresolvedText(_ comparison: GradientCheck.Comparison) -> String {
         guard let figures = comparison.unresolved else { return "" }
-        let e = figures.estimates.map { String(format: "%.3g", $0) }
-        return "symbolic \(String(format: "%.6g", comparison.symbolic)), central differences at h, h/2, h/4 "
-            + "(h = \(String(format: "%.3g", figures.step))) \(e.joined(separator: ", ")); at none of \(figures.stepsTried) steps from "
-            + "\(String(format: "%.3g", figures.smallestStep)) to \(String(format: "%.3g", figures.largestStep)) did four successive "
+        let e = figures.estimates.map { CFormat.string("%.3g", $0) }
+        return "symbolic \(CFormat.string("%.6g", comparison.symbolic)), central differences at h, h/2, h/4 "
+            + "(h = \(CFormat.string("%.3g", figures.step))) \(e.joined(separator: ", ")); at none of \(figures.stepsTried) steps from "
+            + "\(CFormat.string("%.3g", figures.smallestStep)) to \(CFormat.string("%.3g", figures.largestStep)) did four successive "
             + "estimates settle (the function is not smooth at the scale of the step)"
     }
 }

@@ -106,7 +106,7 @@ extension CheckCommand {
         for (i, name) in staged.inputs.enumerated() {
             guard let c = worst[i] else { continue }
             rows.append([name, gradient.inputShapes[i].bound(bindings).description, NumberText.format(c.symbolic),
-                         NumberText.format(c.numeric), String(format: "%.2e", c.absoluteError), String(format: "%.2e", c.relativeError)])
+                         NumberText.format(c.numeric), CFormat.string("%.2e", c.absoluteError), CFormat.string("%.2e", c.relativeError)])
         }
         io.print("worst directional derivative per input over \(count) point\(count == 1 ? "" : "s") (along random directions v):")
         for line in alignedTable(rows) { io.print(line) }

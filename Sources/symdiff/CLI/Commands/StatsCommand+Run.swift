@@ -14,7 +14,7 @@ extension StatsCommand {
         let forms = gradient.staged.inputNodes.indices.map { simplifier.simplify(gradient.derivative($0)) }
         let closed = gradient.closedFormCost(forms)
         let simplified = simplifier.stopReason == .done ? "" : " (\(simplifier.stopReason.explanation))"
-        let ratio = counts.forward == 0 ? "n/a" : String(format: "%.2f", counts.ratio)
+        let ratio = counts.forward == 0 ? "n/a" : CFormat.string("%.2f", counts.ratio)
         let tree = closed.tree >= Int.max / 4 ? "over 10^18 (the tree grows exponentially)" : "\(closed.tree)"
         var rows = [
             ["inputs", "\(gradient.staged.inputs.count)"],
@@ -29,11 +29,11 @@ extension StatsCommand {
             let flops = gradient.flopCounts(closedForms: forms, bindings: dimensions)
             var flopRatio = "n/a"
             if let forward = flops.forward.value, let backward = flops.backward.value, forward > 0 {
-                flopRatio = String(format: "%.2f", Double(forward + backward) / Double(forward))
+                flopRatio = CFormat.string("%.2f", Double(forward + backward) / Double(forward))
             } else if flops.forward.terms.count == 1, let (monomial, forward) = flops.forward.terms.first,
                       forward > 0, flops.backward.terms.keys.allSatisfy({ $0 == monomial }) {
                 // Both proportional to the same sizes (46*N and 80*N): the ratio is a number.
-                flopRatio = String(format: "%.2f", Double(forward + (flops.backward.terms[monomial] ?? 0)) / Double(forward))
+                flopRatio = CFormat.string("%.2f", Double(forward + (flops.backward.terms[monomial] ?? 0)) / Double(forward))
             }
             rows += [
                 ["forward flops", flops.forward.description],

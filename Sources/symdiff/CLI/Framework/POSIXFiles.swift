@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -80,25 +80,24 @@ enum POSIXFiles {
     ///
     /// Writes are not buffered, so results and diagnostics interleave on a terminal in the order
     /// they were made; after a failure later writes are skipped, since they would fail too.
-    final class CheckedOutput: @unchecked Sendable {
+    final class CheckedOutput: Sendable {
         private let descriptor: Int32
-        private let lock = NSLock()
-        private var firstFailure: Failure?
+        private let firstFailure = Mutex<Failure?>(nil)
 
         init(descriptor: Int32) {
             self.descriptor = descriptor
         }
 
         /// The first write that failed, if any.
-        var failure: Failure? { lock.withLock { firstFailure } }
+        var failure: Failure? { firstFailure.withLock { $0 } }
 
         func write(_ text: String) {
-            lock.withLock {
-                guard firstFailure == nil else { return }
+            firstFailure.withLock { failure in
+                guard failure == nil else { return }
                 do throws(Failure) {
                     try POSIXFiles.writeBytes(text, to: descriptor)
                 } catch {
-                    firstFailure = error
+                    failure = error
                 }
             }
         }

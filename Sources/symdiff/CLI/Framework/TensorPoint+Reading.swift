@@ -1,4 +1,3 @@
-import Foundation
 import Symbolic
 
 /// Reading a `TensorPoint` from the options of `eval` and `check` (and `--at` of `graph`).
@@ -155,7 +154,7 @@ extension TensorPoint {
     }
 
     /// `--inputs PATH`: a JSON object whose members are numbers or nested lists of numbers.
-    /// Members come sorted by name, since a decoded JSON object keeps no order.
+    /// Members come sorted by name, so the order of the file's members does not matter.
     private static func inputsFile(_ path: String, _ io: IO) throws -> [Entry] {
         let bytes = try readFile(path, maxBytes: maxJSONBytes, subject: "--inputs", io)
         guard bytes.count <= maxJSONBytes else {
@@ -163,45 +162,31 @@ extension TensorPoint {
                                  + "save large arrays with numpy.save and give them as --at NAME=@FILE.npy")
         }
         let origin = Origin.inputs(path: path)
-        let object: Any
+        let object: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            object = try JSONValue(parsing: bytes)
         } catch {
-            // Foundation's reason says where ("Invalid value around character 12."); its
-            // localized description only says that the data is not in the correct format.
-            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-            throw CLIError.input("\(origin.option) is not valid JSON" + (reason.map { ": \($0)" } ?? ""))
+            throw CLIError.input("\(origin.option) is not valid JSON: \(error)")
         }
-        guard let members = object as? [String: Any] else {
+        guard case .object(let members) = object else {
             throw CLIError.input("\(origin.option) must hold a JSON object of values by input name, such as "
-                                 + "{\"x\": [1, 2], \"y\": 2}, but it holds \(jsonKind(object))")
+                                 + "{\"x\": [1, 2], \"y\": 2}, but it holds \(object.kind)")
         }
-        return try members.sorted { $0.key < $1.key }.map { name, value in
+        return try members.sorted { $0.name < $1.name }.map { member in
+            let name = member.name
             guard isIdentifier(name) else {
                 throw CLIError.input("\(origin.option) gives a value for \(jsonString(name)), which is not an input name")
             }
             let subject = "the value of '\(name)' in \(origin.option)"
             do throws(TensorError) {
-                return Entry(name: name, value: .array(try Tensor(nested: NestedList(jsonObject: value))), origin: origin)
+                return Entry(name: name, value: .array(try Tensor(nested: NestedList(json: member.value))), origin: origin)
             } catch {
                 if case .notANumber(path: []) = error {
-                    throw CLIError.input("\(subject) must be a number or a nested list of numbers, but it is \(jsonKind(value))")
+                    throw CLIError.input("\(subject) must be a number or a nested list of numbers, but it is \(member.value.kind)")
                 }
                 throw CLIError.input("\(subject) is not a valid array: \(error)")
             }
         }
-    }
-
-    /// What a decoded JSON value is, for messages.
-    private static func jsonKind(_ value: Any) -> String {
-        if let number = value as? NSNumber {
-            // A JSON true or false decodes as the NSNumber whose type code is "c" (char).
-            return String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : "a number"
-        }
-        if value is String { return "a string" }
-        if value is [Any] { return "an array" }
-        if value is [String: Any] { return "an object" }
-        return "null"
     }
 
     /// A file's bytes (at most `maxBytes + 1`, so the caller can tell it is too long), with
