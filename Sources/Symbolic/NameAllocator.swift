@@ -15,7 +15,7 @@ import ExprParse
 /// nothing into a set and builds no string but the name itself.
 struct NameAllocator {
     /// Names the program gave (inputs and statement names) and names `unique` handed out.
-    private var used: Set<String>
+    private var used: NameSet
     /// Letter names with an index below this are taken.
     private var nextLetter = 0
 
@@ -24,7 +24,7 @@ struct NameAllocator {
     private var kept: Set<String> = []
 
     init(taken: some Sequence<String>, keeping kept: some Sequence<String> = [String]()) {
-        self.used = Set(taken)
+        self.used = NameSet(taken)
         self.kept = Set(kept)
     }
 
@@ -70,7 +70,7 @@ struct NameAllocator {
     mutating func unique(_ preferred: String) -> String {
         // The common case (every adjoint name of a large program) in two set operations.
         if !NameAllocator.avoided.contains(preferred), !isTakenLetterName(preferred), !kept.contains(preferred),
-           used.insert(preferred).inserted {
+           used.insert(preferred) {
             return preferred
         }
         var candidate = ReservedNames.everyLanguage.contains(preferred) ? preferred + "_" : preferred
