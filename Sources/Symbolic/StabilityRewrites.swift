@@ -26,6 +26,9 @@ public enum RewriteRule: String, CaseIterable, Sendable {
     case logOneMinusSigmoid = "log-one-minus-sigmoid"
     /// log(exp(a) + exp(b) + ...) -> m + log(exp(a - m) + exp(b - m) + ...), m the largest.
     case logSumOfExps = "log-sum-exp"
+    /// norm(x)^2 -> sum(x^2): the same value, and a gradient 2x that is 0 at x = 0, where the
+    /// chain through norm's x/norm(x) is 0/0.
+    case squaredNorm = "squared-norm"
 
     /// Why the replacement is stable, for the note.
     public var reason: String {
@@ -35,6 +38,7 @@ public enum RewriteRule: String, CaseIterable, Sendable {
         case .logsumexp, .logSumOfExps: return "the maximum is subtracted before exp"
         case .softmax: return "the maximum is subtracted before exp"
         case .softplus, .logSigmoid, .logOneMinusSigmoid: return "no overflow of exp for large |x|"
+        case .squaredNorm: return "its gradient 2x is defined at x = 0"
         }
     }
 }
@@ -128,7 +132,8 @@ struct StabilityRewriter {
     private func match(_ id: NodeID) -> (RewriteRule, NodeID)? {
         switch op(id) {
         case .function(.ln): return matchLog(id, child(id, 0))
-        case .function(.exp), .pow: return matchExp(id)
+        case .pow: return matchSquaredNorm(id) ?? matchExp(id)
+        case .function(.exp): return matchExp(id)
         case .neg: return matchNegation(child(id, 0))
         case .mul:
             // -1 * x, as `-` before a product may be built, or as written (`-1*log(...)`).
@@ -249,6 +254,16 @@ struct StabilityRewriter {
         guard case .tensor(.softmax(.logsumexp(let axis, let keepdims))) = op(lse), child(lse, 0) == z,
               keepdims || axis == 0 else { return nil }
         return (.softmax, graph.tensor(.softmax(.softmax(axis: axis)), [z]))
+    }
+
+    /// norm(x)^2 -> sum(x^2), for the exponent 2 exactly: the square root and the square cancel
+    /// (the value is the same up to rounding, and exact where norm's rounding was not).
+    private func matchSquaredNorm(_ id: NodeID) -> (RewriteRule, NodeID)? {
+        let base = child(id, 0)
+        guard op(base) == .tensor(.linear(.norm)), graph.isNumber(child(id, 1), Number(2)) else { return nil }
+        let x = child(base, 0)
+        let squares = graph.elementwiseNode(.pow, [x, graph.integer(2)])
+        return (.squaredNorm, graph.tensor(.reduction(.sum(axis: nil, keepdims: false)), [squares]))
     }
 
     /// -log_softmax(z)[y] with z of rank 1 -> cross_entropy(z, y); -mean(...) of the batch pick.

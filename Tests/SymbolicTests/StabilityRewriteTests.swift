@@ -138,6 +138,11 @@ import TestSupport
         // the leading axis broadcasts back along that axis, so it is the softmax (regression:
         // the rule required keepdims=true).
         Firing("z: (3,); sum(z * exp(z - logsumexp(z)))", [("softmax", "exp(z - logsumexp(z))")]),
+        // squared norm: as bars, as a call, of a product, inside a larger formula.
+        Firing("x: (3,); ||x||^2", [("squared-norm", "||x||^2")]),
+        Firing("x: (3,); norm(x)^2 + 1", [("squared-norm", "norm(x)^2")]),
+        Firing("W: (2, 3); x: (3,); ||W @ x||^2", [("squared-norm", "||W @ x||^2")]),
+        Firing("X: (2, 3); 0.5*||X||^2", [("squared-norm", "||X||^2")]),
         Firing("X: (2, 3); sum(X * exp(X - logsumexp(X, axis=0)))", [("softmax", "exp(X - logsumexp(X, axis=0))")]),
         // -1 times the formula is its negation (regression: a parsed -1 is neg(1), which the
         // rule's check for the number -1 missed, leaving log_softmax(z)[y] only).
@@ -171,6 +176,8 @@ import TestSupport
             ("log(1 + exp(x))", "ln(1 + exp(x)) rewritten as softplus(x) (no overflow of exp for large |x|) [softplus]"),
             ("log(sigmoid(x))", "ln(sigmoid(x)) rewritten as -softplus(-x) (no overflow of exp for large |x|) [log-sigmoid]"),
             ("log(1 - sigmoid(x))", "ln(1 - sigmoid(x)) rewritten as -softplus(x) (no overflow of exp for large |x|) [log-one-minus-sigmoid]"),
+            ("W: (2, 3); x: (3,); ||W @ x||^2",
+             "norm(W @ x)^2 rewritten as sum((W @ x)^2) (its gradient 2x is defined at x = 0) [squared-norm]"),
             // Regression: the replacement printed as `add(...)` (its expanded text repeats the
             // maximum four times and went over the length limit), which told the user nothing.
             ("ln(e^a + e^b + e^c)",
@@ -227,6 +234,10 @@ import TestSupport
         "z: (3,); y: int; -log(2softmax(z)[y])",
         // softmax over the rows, a pick along the columns: no log_softmax of the same axis.
         "Z: (N, 3); y: int (N,); -mean(log(softmax(Z, axis=0)[arange(N), y]))",
+        "x: (3,); ||x||^3",                      // only the square cancels the root
+        "x: (3,); ||x||^2.5",
+        "x: (3,); ||x||",
+        "x: (3,); ||x|| * ||x||",
     ]
 
     @Test(arguments: nearMisses) func leavesNearMissesAsWritten(_ source: String) throws {
@@ -252,6 +263,25 @@ import TestSupport
                 #expect(close(x, y, 1e-12), "\(c.source) at \(point): gradient \(a.gradient) vs naive \(b.gradient)")
             }
         }
+    }
+}
+
+// MARK: - Squared norm at zero
+
+extension StabilityRewriteTests {
+    /// ||x||^2 is smooth at x = 0 with gradient 0; through norm the chain is x/norm(x) = 0/0
+    /// (regression: eval printed df/dx = [nan, nan] while grad printed 2*x).
+    @Test func squaredNormHasAGradientAtZero() throws {
+        let zero = try Tensor(shape: [3], scalars: [0, 0, 0])
+        let stable = try Self.evaluate(Self.build("x: (3,); ||x||^2"), [zero])
+        #expect(stable.value == 0 && stable.gradient == [0, 0, 0])
+        let naive = try Self.evaluate(Self.build("x: (3,); ||x||^2", rewrite: false), [zero])
+        let naiveIsNaN = naive.gradient.allSatisfy { $0.isNaN }
+        #expect(naiveIsNaN, "the naive chain was expected to be 0/0 at zero")
+        // W x = 0 with W and x nonzero: the gradient wrt W is 2 (W x) x^T = 0, wrt x 2 W^T W x = 0.
+        let w = try Tensor(shape: [2, 2], scalars: [1, -1, 2, -2]), x = try Tensor(shape: [2], scalars: [3, 3])
+        let product = try Self.evaluate(Self.build("W: (2, 2); x: (2,); ||W @ x||^2"), [w, x])
+        #expect(product.value == 0 && product.gradient == [0, 0, 0, 0, 0, 0])
     }
 }
 

@@ -30,6 +30,19 @@ import Testing
         #expect(run.status == 0)
     }
 
+    /// The squared norm at 0: a gradient of zeros, not the 0/0 of the chain through norm.
+    @Test func squaredNormAtZeroHasAGradient() {
+        let run = runSymdiff(["eval", "x: (2,); ||x||^2", "--at", "x=[0,0]"])
+        #expect(run.stdout == "f = 0\ndf/dx = [0.0, 0.0]\n")
+        #expect(run.stderr == """
+            input:1:10: note: norm(x)^2 rewritten as sum(x^2) (its gradient 2x is defined at x = 0) [squared-norm]
+            x: (2,); ||x||^2
+                     ^~~~~~~
+
+            """)
+        #expect(run.status == 0)
+    }
+
     @Test func noRewriteGivesTheNaiveStaging() {
         let run = runSymdiff(["stage", Self.crossEntropy, "--no-rewrite"])
         #expect(run.stdout == """
