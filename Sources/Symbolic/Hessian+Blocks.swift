@@ -3,9 +3,10 @@
 /// (H v)_k is linear in the directions, and after simplification it is written with the same
 /// few operations a TA uses: `A @ v + A.T @ v`, `2*(W.T @ (W @ v))`. Its coefficient in one
 /// direction is the block ∂²f/∂x_k∂x_j: `A + A.T`, `2*(W.T @ W)`. The walk below recognises
-/// sums, scalings and products with matrices that do not read the direction; anything else
-/// (an element-wise product with an array, which is a diagonal matrix the language cannot
-/// write) gives nil, and callers print the product itself instead.
+/// sums, scalings and products with matrices that do not read the direction; a multiple of the
+/// direction itself is a multiple of the identity, `2*eye(3)`. Anything else (an element-wise
+/// product with an array, which is a diagonal matrix the language cannot write) gives nil, and
+/// callers print the product itself instead.
 extension Hessian {
     /// The closed-form block ∂²f/∂x_wrt[k]∂x_wrt[j] for inputs of rank at most 1, simplified,
     /// or nil when the product's form is not one the walk reads (see above).
@@ -25,15 +26,22 @@ extension Hessian {
             let node = graph[id]
             reads[id.int] = id == direction || node.children.contains { reads[$0.int] }
         }
-        let walk = CoefficientWalk(graph: graph, direction: direction, reads: reads)
+        // For a vector direction of n elements, `eye(n)`: the block of `s * v` is `s * eye(n)`.
+        let identity = columnShape.rank == 1 ? graph.tensor(.matrix(.identity(columnShape.dimensions[0])), []) : nil
+        let walk = CoefficientWalk(graph: graph, direction: direction, reads: reads, identity: identity)
         guard let coefficient = walk.coefficient(form) else { return nil }
         let node: NodeID
         switch coefficient {
         case .zero: node = graph.fitted(graph.integer(0), to: TensorShape(rowShape.dimensions + columnShape.dimensions))
         case .scaledIdentity(let scale):
-            // Only a scalar block can be a multiple of the identity in the language (no eye()).
-            guard rowShape.rank == 0 else { return nil }
-            node = scale
+            // A scalar block is the scale itself; a vector's is the scale times the identity,
+            // when the row has the direction's length (it must, for H v to be well-shaped).
+            guard let identity else {
+                node = scale
+                break
+            }
+            guard rowShape == columnShape else { return nil }
+            node = graph.mul(scale, identity)
         case .matrix(let matrix): node = matrix
         }
         var tidy = Simplifier(graph)
@@ -56,6 +64,9 @@ private struct CoefficientWalk {
     let direction: NodeID
     /// Whether each node reads `direction`.
     let reads: [Bool]
+    /// `eye(n)` for a direction of n elements (nil for a scalar one): a multiple of the
+    /// direction added to a matrix's product is that matrix plus a multiple of it.
+    let identity: NodeID?
 
     func coefficient(_ id: NodeID) -> Coefficient? {
         if id == direction { return .scaledIdentity(graph.integer(1)) }
@@ -118,7 +129,9 @@ private struct CoefficientWalk {
         case (_, .zero): return a
         case (.scaledIdentity(let x), .scaledIdentity(let y)): return .scaledIdentity(graph.add(x, y))
         case (.matrix(let x), .matrix(let y)): return .matrix(graph.add(x, y))
-        case (.scaledIdentity, .matrix), (.matrix, .scaledIdentity): return nil
+        case (.scaledIdentity(let s), .matrix(let m)), (.matrix(let m), .scaledIdentity(let s)):
+            guard let identity else { return nil }
+            return .matrix(graph.add(m, graph.mul(s, identity)))
         }
     }
 

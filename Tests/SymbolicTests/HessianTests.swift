@@ -56,6 +56,27 @@ import Testing
         #expect(values.matrix == [[2, -1], [-1, 8]])
     }
 
+    /// A block that is a multiple of the identity prints with `eye(n)` (it printed as the
+    /// product `Hv[x] = 2*v` before `eye` existed), alone or beside a matrix.
+    @Test func identityMultiplesPrintWithEye() throws {
+        let squares = try hessian("x: (3,); sum(x^2)", wrt: ["x"])
+        #expect(text(squares, squares.block(0, 0)) == "2*eye(3)")
+        let values = try squares.evaluate(tensors: [try tensor([3], [0.5, -1, 2])])
+        #expect(values.matrix == [[2, 0, 0], [0, 2, 0], [0, 0, 2]])
+        let named = try hessian("x: (N,); 0.5*sum(x^2)", wrt: ["x"])
+        #expect(text(named, named.block(0, 0)) == "eye(N)")
+        let mixed = try hessian("x: (3,); y: (3,); x @ y", wrt: ["x", "y"])
+        #expect(text(mixed, mixed.block(0, 1)) == "eye(3)")
+        #expect(text(mixed, mixed.block(1, 0)) == "eye(3)")
+        let plus = try hessian("A: (2,2); x: (2,); x @ A @ x + sum(x^2)", wrt: ["x"])
+        #expect(text(plus, plus.block(0, 0)) == "A + 2*eye(2) + A.T")
+        let a = try tensor([2, 2], [1, 2, -3, 4])
+        #expect(try plus.evaluate(tensors: [a, try tensor([2], [0.5, -1])]).matrix == [[4, -1], [-1, 10]])
+        // A diagonal that is not a multiple of the identity is still the product.
+        let sines = try hessian("x: (3,); sum(sin(x))", wrt: ["x"])
+        #expect(sines.block(0, 0) == nil)
+    }
+
     @Test func normOfWxSquaredIsTwoWTransposeW() throws {
         for source in ["W: (2,3); x: (3,); sum((W @ x)^2)", "W: (2,3); x: (3,); ||W @ x||^2"] {
             let h = try hessian(source, wrt: ["x"])
