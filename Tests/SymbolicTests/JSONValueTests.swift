@@ -70,4 +70,37 @@ import Testing
         let fine = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
         #expect(Self.message(fine).hasPrefix("accepted"))
     }
+
+    /// Mutated documents (bytes replaced, dropped, duplicated; invalid UTF-8 included) are
+    /// accepted or refused with a position inside the text, never a trap or a hang.
+    @Test func mutatedDocumentsNeverTrap() {
+        let seed = Array("{\"W\": [[0.1, -2e-3], [3, 4.5E+2]], \"s\": \"a\\u00e9\\n\", \"t\": [true, false, null, {}]}".utf8)
+        let alphabet = Array("[]{},:\"\\-+.eE0123456789 \ntfnu".utf8) + [0x00, 0x7F, 0xC3, 0xA9, 0xFF, 0xE2]
+        var state: UInt64 = 2026
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % bound
+        }
+        var accepted = 0
+        for _ in 0 ..< 3000 {
+            var bytes = seed
+            for _ in 0 ... next(4) {
+                let position = next(bytes.count)
+                switch next(3) {
+                case 0: bytes[position] = alphabet[next(alphabet.count)]
+                case 1: bytes.remove(at: position)
+                default: bytes.insert(bytes[position], at: position)
+                }
+            }
+            do {
+                _ = try JSONValue(parsing: bytes)
+                accepted += 1
+            } catch {
+                let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
+                #expect(error.line >= 1 && error.line <= lines && error.column >= 1 && error.column <= bytes.count + 1)
+            }
+        }
+        // Some mutations keep the document valid (a digit for a digit): both paths ran.
+        #expect(accepted > 0 && accepted < 3000)
+    }
 }
