@@ -31,28 +31,74 @@ extension Tensor {
     /// columns aligned as NumPy aligns them: the integer parts padded on the left, the fractions on
     /// the right, so that the decimal points line up (`[[ 0.1458, 0.2917],` / ` [-0.9927, 1.5   ]]`),
     /// and `nan` and `inf` right-aligned to the full width.
-    public func formatted(multiline: Bool = true, threshold: Int = Tensor.elisionThreshold) -> String {
+    ///
+    /// Printed on several lines, a row longer than NumPy's `linewidth` (75 characters, counting
+    /// `leadingWidth` characters that the caller prints before the first line and as indent of
+    /// the others, `df/dx = `) is wrapped as NumPy wraps it: as many elements as fit, the next
+    /// line indented under the row's first element, every element of the array padded to one
+    /// width (a vector too, once it wraps; a vector that fits keeps its plain `[1.0, 2.5]`).
+    public func formatted(multiline: Bool = true, threshold: Int = Tensor.elisionThreshold,
+                          leadingWidth: Int = 0) -> String {
         let elide = count > threshold
         var shown: [Double] = []
         collectShown(axis: 0, offset: 0, elide: elide, into: &shown)
         let style = TensorNumberStyle(shown)
+        let aligned = multiline ? alignedWidths(shown, style) : nil
         var out = ""
-        var widths: (integer: Int, fraction: Int)?
-        if multiline, rank >= 2 {
-            var integer = 0, fraction = 0
-            for x in shown where x.isFinite {
-                let parts = style.text(x).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-                integer = Swift.max(integer, parts[0].count)
-                fraction = Swift.max(fraction, parts.count > 1 ? parts[1].count : 0)
-            }
-            // A non-finite element is right-aligned to the whole width; it may widen the integers.
-            for x in shown where !x.isFinite {
-                integer = Swift.max(integer, style.text(x).count - fraction - 1)
-            }
-            widths = (integer, fraction)
-        }
-        render(axis: 0, offset: 0, elide: elide, multiline: multiline, style: style, widths: widths, into: &out)
+        var layout = Layout(multiline: multiline, style: style, widths: rank >= 2 ? aligned : nil,
+                            leadingWidth: leadingWidth, lineWidth: nil)
+        render(axis: 0, offset: 0, elide: elide, layout: layout, into: &out)
+        guard multiline, rank >= 1, leadingWidth + Self.longestLine(out) > Tensor.lineWidth else { return out }
+        out = ""
+        layout.widths = aligned
+        layout.lineWidth = Tensor.lineWidth
+        render(axis: 0, offset: 0, elide: elide, layout: layout, into: &out)
         return out
+    }
+
+    /// NumPy's default `linewidth`.
+    public static let lineWidth = 75
+
+    /// How `render` lays the elements out.
+    struct Layout {
+        var multiline: Bool
+        var style: TensorNumberStyle
+        /// Integer and fraction widths every element is padded to, or nil for no padding.
+        var widths: (integer: Int, fraction: Int)?
+        /// Characters before the first line (and indenting the others) that the caller prints.
+        var leadingWidth: Int
+        /// Where rows wrap, or nil for rows on one line however long.
+        var lineWidth: Int?
+    }
+
+    /// The widths that line the decimal points up, as NumPy aligns the elements of an array
+    /// printed on several lines: the integer parts padded on the left, the fractions on the
+    /// right, `nan` and `inf` right-aligned to the full width.
+    private func alignedWidths(_ shown: [Double], _ style: TensorNumberStyle) -> (integer: Int, fraction: Int) {
+        var integer = 0, fraction = 0
+        for x in shown where x.isFinite {
+            let parts = style.text(x).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            integer = Swift.max(integer, parts[0].count)
+            fraction = Swift.max(fraction, parts.count > 1 ? parts[1].count : 0)
+        }
+        // A non-finite element is right-aligned to the whole width; it may widen the integers.
+        for x in shown where !x.isFinite {
+            integer = Swift.max(integer, style.text(x).count - fraction - 1)
+        }
+        return (integer, fraction)
+    }
+
+    private static func longestLine(_ text: String) -> Int {
+        var longest = 0, current = 0
+        for character in text {
+            if character == "\n" {
+                longest = Swift.max(longest, current)
+                current = 0
+            } else {
+                current += 1
+            }
+        }
+        return Swift.max(longest, current)
     }
 
     /// The elements `render` prints, in order: all of them, or each summarised axis's edges.
@@ -69,48 +115,63 @@ extension Tensor {
         }
     }
 
-    func render(axis: Int, offset: Int, elide: Bool, multiline: Bool, style: TensorNumberStyle,
-                widths: (integer: Int, fraction: Int)? = nil, into out: inout String) {
+    /// One element as `layout` pads it.
+    private func element(_ x: Double, _ layout: Layout) -> String {
+        let text = layout.style.text(x)
+        guard let widths = layout.widths else { return text }
+        guard x.isFinite else {
+            let width = widths.integer + 1 + widths.fraction
+            return String(repeating: " ", count: Swift.max(0, width - text.count)) + text
+        }
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let fraction = parts.count > 1 ? parts[1].count : (widths.fraction > 0 ? -1 : 0)
+        return String(repeating: " ", count: widths.integer - parts[0].count) + text
+            + String(repeating: " ", count: Swift.max(0, widths.fraction - fraction))
+    }
+
+    func render(axis: Int, offset: Int, elide: Bool, layout: Layout, into out: inout String) {
         if axis == rank {
-            let x = scalars[offset]
-            let text = style.text(x)
-            guard let widths else {
-                out += text
-                return
-            }
-            guard x.isFinite else {
-                let width = widths.integer + 1 + widths.fraction
-                out += String(repeating: " ", count: Swift.max(0, width - text.count)) + text
-                return
-            }
-            let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            out += String(repeating: " ", count: widths.integer - parts[0].count) + text
-            let fraction = parts.count > 1 ? parts[1].count : (widths.fraction > 0 ? -1 : 0)
-            out += String(repeating: " ", count: Swift.max(0, widths.fraction - fraction))
+            out += element(scalars[offset], layout)
             return
         }
         let n = sizes[axis]
         let stride = sizes[(axis + 1)...].reduce(1, *)
         let below = rank - axis - 1
-        let separator: String
-        if multiline, below >= 1 {
-            separator = "," + String(repeating: "\n", count: below) + String(repeating: " ", count: axis + 1)
-        } else {
-            separator = ", "
-        }
-        out += "["
         let skip = elide && n > 2 * Tensor.edgeItems
-        var first = true
-        for i in 0..<n {
-            if skip, i == Tensor.edgeItems {
-                out += separator + "..."
-                continue
+        let shown = (0..<n).filter { !skip || $0 < Tensor.edgeItems || $0 >= n - Tensor.edgeItems }
+        out += "["
+        if below == 0 {
+            // The innermost axis: elements (and `...`) on one line, or wrapped at the line width,
+            // continuing under the row's first element. The column counts from the line's start.
+            let indent = String(repeating: " ", count: axis + 1)
+            var column = layout.leadingWidth + axis + 1
+            for (k, i) in shown.enumerated() {
+                var word = ""
+                render(axis: axis + 1, offset: offset + i * stride, elide: elide, layout: layout, into: &word)
+                if skip, i == n - Tensor.edgeItems { word = "..., " + word }
+                if k > 0 {
+                    // Room for ", ", the word and the "," or "]" after it.
+                    if let width = layout.lineWidth, column + 2 + word.count + 1 > width {
+                        out += ",\n" + indent
+                        column = layout.leadingWidth + axis + 1
+                    } else {
+                        out += ", "
+                        column += 2
+                    }
+                }
+                out += word
+                column += word.count
             }
-            if skip, i > Tensor.edgeItems, i < n - Tensor.edgeItems { continue }
-            if !first { out += separator }
-            first = false
-            render(axis: axis + 1, offset: offset + i * stride, elide: elide, multiline: multiline, style: style,
-                   widths: widths, into: &out)
+            out += "]"
+            return
+        }
+        let separator = layout.multiline
+            ? "," + String(repeating: "\n", count: below) + String(repeating: " ", count: axis + 1)
+            : ", "
+        for (k, i) in shown.enumerated() {
+            if k > 0 { out += separator }
+            if skip, i == n - Tensor.edgeItems { out += "..." + separator }
+            render(axis: axis + 1, offset: offset + i * stride, elide: elide, layout: layout, into: &out)
         }
         out += "]"
     }

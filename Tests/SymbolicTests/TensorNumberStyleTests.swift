@@ -67,10 +67,35 @@ import Testing
                 }
             }
             let tensor = try Tensor(shape: [rows, columns], scalars: scalars)
-            for text in [tensor.formatted(), tensor.formatted(multiline: false), Tensor(vector: scalars).formatted()] {
+            for text in [tensor.formatted(), tensor.formatted(multiline: false), Tensor(vector: scalars).formatted(),
+                         tensor.formatted(leadingWidth: 30), Tensor(vector: scalars).formatted(leadingWidth: 8)] {
                 let back = try Tensor.parse(text)
                 #expect(back.scalars.map(\.bitPattern) == scalars.map(\.bitPattern), "trial \(trial): \(text)")
             }
         }
+    }
+
+    /// Rows longer than NumPy's 75 columns wrap as NumPy's repr wraps them: as many padded
+    /// elements as fit after the caller's label, the rest under the row's first element.
+    @Test func longRowsWrapAtSeventyFiveColumns() throws {
+        let v = Tensor(vector: (1...12).map { Double($0) / 3 })
+        #expect(v.formatted(leadingWidth: 8) == """
+            [0.3333333333333333, 0.6666666666666666, 1.0               ,
+             1.3333333333333333, 1.6666666666666667, 2.0               ,
+             2.3333333333333335, 2.6666666666666665, 3.0               ,
+             3.3333333333333335, 3.6666666666666665, 4.0               ]
+            """)
+        // Every line, with the label before the first and the indent before the others, fits.
+        let m = try Tensor(shape: [3, 7], scalars: (0..<21).map { -1.5 + Double($0) * 0.123456789 })
+        for line in m.formatted(leadingWidth: 9).split(separator: "\n") { #expect(9 + line.count <= 75, "\(line)") }
+        // What fits stays on one line, unpadded.
+        #expect(Tensor(vector: [1, 2.5, -3]).formatted(leadingWidth: 8) == "[1.0, 2.5, -3.0]")
+        // A summarised vector wraps around its `...` too (scientific: 0.14 to 285 spans 2000x).
+        let long = Tensor(vector: (0..<2000).map { Double($0) / 7 })
+        #expect(long.formatted(leadingWidth: 8) == """
+            [0.0000000000000000e+00, 1.4285714285714285e-01,
+             2.8571428571428570e-01, ..., 2.8528571428571430e+02,
+             2.8542857142857144e+02, 2.8557142857142856e+02]
+            """)
     }
 }

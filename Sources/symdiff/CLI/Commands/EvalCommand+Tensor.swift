@@ -73,7 +73,7 @@ extension EvalCommand {
         // A scalar prints in full, as NumPy prints a float64 and as scalar programs print.
         if let scalar = value.scalarValue { return label + NumberText.format(scalar) }
         let indent = String(repeating: " ", count: label.count)
-        return label + value.formatted().split(separator: "\n", omittingEmptySubsequences: false)
+        return label + value.formatted(leadingWidth: label.count).split(separator: "\n", omittingEmptySubsequences: false)
             .enumerated().map { $0.offset == 0 ? String($0.element) : ($0.element.isEmpty ? "" : indent + $0.element) }
             .joined(separator: "\n")
     }
