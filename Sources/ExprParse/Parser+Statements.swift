@@ -10,6 +10,7 @@ extension Parser.Session {
         while !shouldStop {
             let sawSemicolon = skipSeparators()
             if current.kind == .end { break }
+            statementStart = position
             if current.kind == .identifier, peek().kind == .colon {
                 parseDeclaration()
                 continue
@@ -204,7 +205,7 @@ extension Parser.Session {
     /// (`e1` for `e`), to suggest instead of a reserved name.
     private mutating func unusedName(like name: String) -> String {
         if usedNames == nil {
-            usedNames = Set(tokens.lazy.filter { $0.kind == .identifier }.map(\.text))
+            usedNames = lexer.identifierNames()
         }
         var suffix = 1
         while usedNames?.contains("\(name)\(suffix)") == true || Function.named("\(name)\(suffix)") != nil {
