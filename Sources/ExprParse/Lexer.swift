@@ -30,7 +30,8 @@ struct Lexer {
     /// 262144 (3.1M tokens of 40 bytes) that array, grown by doubling, cost up to 170 MB.
     private(set) var tokens: [Token] = []
     private(set) var firstIndex = 0
-    /// The `.end` token has been appended: there is nothing more to lex.
+    /// The `.end` token has been appended: there is nothing more to lex. (`lex(through:)` then
+    /// appends more `.end` tokens, so that a reader looking ahead past the end needs no check.)
     private(set) var finished = false
     /// The kind of the last token kept, so that consecutive line breaks make one token.
     private var lastKeptKind: TokenKind?
@@ -85,7 +86,7 @@ struct Lexer {
     /// instead, see `start`; this is for tests and tools that want every token.)
     static func tokenize(_ source: String, diagnosticLimit: Int, nodeLimit: Int) -> Lexer {
         var lexer = start(source, diagnosticLimit: diagnosticLimit, nodeLimit: nodeLimit)
-        lexer.lex(through: Int.max)
+        while !lexer.finished { lexer.lexNext() }
         return lexer
     }
 
@@ -100,7 +101,7 @@ struct Lexer {
         if lexer.bytes.count > nodeLimit {
             lexer.keepsTokens = false
             lexer.skipByteOrderMark()
-            lexer.lex(through: Int.max)
+            while !lexer.finished { lexer.lexNext() }
             if lexer.sizeLimitRange != nil { return lexer }
             lexer.restart()
         }
@@ -108,10 +109,9 @@ struct Lexer {
         return lexer
     }
 
-    /// Lexes until token number `target` is in `tokens`, or to the end of the input.
-    @inline(__always)
+    /// Lexes until token number `target` is in `tokens` (an `.end` token if past the end).
     mutating func lex(through target: Int) {
-        while !finished, firstIndex + tokens.count <= target { lexNext() }
+        while firstIndex + tokens.count <= target { lexNext() }
     }
 
     /// Forgets the tokens before token number `index` (at most all but the last one).
@@ -228,7 +228,7 @@ struct Lexer {
     }
 
     /// Lexes one Character's worth (a token, a space, a comment, a bad character), or appends
-    /// the `.end` token at the end of the input or the size limit. Dispatches on the
+    /// an `.end` token at the end of the input or the size limit. Dispatches on the
     /// Character's ASCII value first: everything the language accepts is ASCII, and that path
     /// avoids Unicode property lookups. Only other characters pay for the general checks.
     private mutating func lexNext() {

@@ -112,6 +112,8 @@ extension Parser {
         static let lookahead = 2
         /// Tokens dropped at a time: a few hundred kB, so the copy of those kept is rare.
         static let dropBatch = 4096
+        /// Tokens lexed at a time, so that most `advance` calls only move the cursor.
+        static let lexBatch = 256
 
         init(lexer: Lexer, diagnosticLimit: Int, nodeLimit: Int) {
             self.lexer = lexer
@@ -121,11 +123,10 @@ extension Parser {
         }
 
         /// Token number `index`: one kept (from two before the current statement to `lookahead`
-        /// after the cursor, and any lexed beyond), or the final `.end` token if past it.
+        /// after the cursor, and any lexed beyond; past the end of the input, an `.end` token).
+        @inline(__always)
         func token(at index: Int) -> Token {
-            let kept = index - lexer.firstIndex
-            assert(kept >= 0 && (kept < lexer.tokens.count || lexer.finished), "token \(index) is not kept")
-            return kept < lexer.tokens.count ? lexer.tokens[kept] : lexer.tokens[lexer.tokens.count - 1]
+            lexer.tokens[index - lexer.firstIndex]
         }
 
         var current: Token { token(at: position) }
@@ -142,10 +143,17 @@ extension Parser {
         mutating func advance() {
             if current.kind != .end { position += 1 }
             work += 1
-            lexer.lex(through: position + Session.lookahead)
+            if position + Session.lookahead >= lexer.firstIndex + lexer.tokens.count { lexMore() }
+        }
+
+        /// Lexes the next `lexBatch` tokens, first dropping those before the current statement
+        /// (less two, for the look-backs over a line break) once there are `dropBatch` of them.
+        @inline(never)
+        private mutating func lexMore() {
             if statementStart - 2 - lexer.firstIndex >= Session.dropBatch {
                 lexer.dropTokens(before: statementStart - 2)
             }
+            lexer.lex(through: position + Session.lookahead + Session.lexBatch)
         }
 
         /// True when parsing should stop: the diagnostic log is full or the program too large.
