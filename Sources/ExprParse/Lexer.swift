@@ -24,7 +24,17 @@ struct Lexer {
     private var line = 1
     /// `offset` where the current line began, so the column is `offset - lineStart + 1`.
     private var lineStart = 0
+    /// The tokens lexed and not yet dropped: token number `firstIndex + k` is `tokens[k]`. The
+    /// parser pulls tokens as it goes (`lex(through:)`) and drops those behind it
+    /// (`dropTokens(before:)`), so the input is never held as a whole array of tokens: at chain
+    /// 262144 (3.1M tokens of 40 bytes) that array, grown by doubling, cost up to 170 MB.
     private(set) var tokens: [Token] = []
+    private(set) var firstIndex = 0
+    /// The `.end` token has been appended: there is nothing more to lex. (`lex(through:)` then
+    /// appends more `.end` tokens, so that a reader looking ahead past the end needs no check.)
+    private(set) var finished = false
+    /// The kind of the last token kept, so that consecutive line breaks make one token.
+    private var lastKeptKind: TokenKind?
     private(set) var diagnostics: DiagnosticLog
     /// Characters examined; part of `ParseResult.work`.
     private(set) var work = 0
@@ -70,10 +80,19 @@ struct Lexer {
         self.nodeLimit = nodeLimit
     }
 
-    /// Tokenizes the source; the result always ends with an `.end` token. Lexing stops early,
-    /// setting `sizeLimitRange`, once the tokens must make more than `nodeLimit` nodes, so an
-    /// oversize program is refused after a bounded amount of work.
+    /// Tokenizes the whole source; the result always ends with an `.end` token. Lexing stops
+    /// early, setting `sizeLimitRange`, once the tokens must make more than `nodeLimit` nodes, so
+    /// an oversize program is refused after a bounded amount of work. (The parser streams
+    /// instead, see `start`; this is for tests and tools that want every token.)
     static func tokenize(_ source: String, diagnosticLimit: Int, nodeLimit: Int) -> Lexer {
+        var lexer = start(source, diagnosticLimit: diagnosticLimit, nodeLimit: nodeLimit)
+        while !lexer.finished { lexer.lexNext() }
+        return lexer
+    }
+
+    /// A lexer ready to hand out tokens with `lex(through:)`. An input the size limit refuses is
+    /// lexed to the limit here already: `finished` and `sizeLimitRange` are then set.
+    static func start(_ source: String, diagnosticLimit: Int, nodeLimit: Int) -> Lexer {
         var lexer = Lexer(source, diagnosticLimit: diagnosticLimit, nodeLimit: nodeLimit)
         // Every counted token takes at least one byte (`²`, two tokens, takes two), so only an
         // input longer than the limit can pass it. Such an input is first counted without keeping
@@ -81,12 +100,49 @@ struct Lexer {
         // `nodeLimit` tokens (200 MB at `Parser.maxNodes`) before the refusal.
         if lexer.bytes.count > nodeLimit {
             lexer.keepsTokens = false
-            lexer.run()
+            lexer.skipByteOrderMark()
+            while !lexer.finished { lexer.lexNext() }
             if lexer.sizeLimitRange != nil { return lexer }
             lexer.restart()
         }
-        lexer.run()
+        lexer.skipByteOrderMark()
         return lexer
+    }
+
+    /// Lexes until token number `target` is in `tokens` (an `.end` token if past the end).
+    mutating func lex(through target: Int) {
+        while firstIndex + tokens.count <= target { lexNext() }
+    }
+
+    /// Forgets the tokens before token number `index` (at most all but the last one).
+    mutating func dropTokens(before index: Int) {
+        let count = min(index - firstIndex, tokens.count - 1)
+        guard count > 0 else { return }
+        tokens.removeFirst(count)
+        firstIndex += count
+    }
+
+    /// The names of all the identifier tokens of the source, lexed again from the start (the
+    /// parser keeps no tokens behind it). Only a suggestion of an unused name needs them.
+    func identifierNames() -> Set<String> {
+        var lexer = self
+        lexer.restart()
+        lexer.skipByteOrderMark()
+        var names = Set<String>()
+        while !lexer.finished {
+            lexer.lex(through: lexer.firstIndex + lexer.tokens.count + 4096)
+            for token in lexer.tokens where token.kind == .identifier { names.insert(token.text) }
+            lexer.dropTokens(before: Int.max)
+        }
+        return names
+    }
+
+    /// Lexes the rest of the input, only for its diagnostics and size count, keeping no tokens.
+    mutating func finish() {
+        while !finished {
+            lex(through: firstIndex + tokens.count + 4096)
+            dropTokens(before: Int.max)
+        }
     }
 
     /// Back to the start, keeping `work`, for the pass that keeps tokens.
@@ -96,6 +152,9 @@ struct Lexer {
         line = 1
         lineStart = 0
         tokens = []
+        firstIndex = 0
+        finished = false
+        lastKeptKind = nil
         diagnostics = DiagnosticLog(limit: diagnostics.limit)
         nodesAtLeast = 0
         keepsTokens = true
@@ -158,10 +217,7 @@ struct Lexer {
         work += 1
     }
 
-    /// Dispatches on the Character's ASCII value first: everything the language accepts is
-    /// ASCII, and that path avoids Unicode property lookups. Only other characters pay for the
-    /// general checks.
-    private mutating func run() {
+    private mutating func skipByteOrderMark() {
         // A UTF-8 byte-order mark, as some editors write, is not part of the text: skip it
         // without counting a column.
         if !bytes.isEmpty, case .other(let first, let length) = scan(at: 0), first == "\u{FEFF}" {
@@ -169,53 +225,65 @@ struct Lexer {
             offset = 1
             lineStart = 1
         }
-        while sizeLimitRange == nil, index < bytes.count {
-            let start = location
-            let ascii: UInt8, length: Int
-            switch scan(at: index) {
-            case .ascii(let value, let count):
-                (ascii, length) = (value, count)
-            case .other(let character, let length):
-                if character.isNewline {
-                    lexNewline(length, from: start)
-                } else if character.isWhitespace {
-                    // No-break and other Unicode spaces, as pasted from documents, separate tokens.
-                    advance(length)
-                } else {
-                    advance(length)
-                    lexUnexpected(character, from: start)
-                }
-                continue
-            }
-            switch ascii {
-            case 0x0A...0x0D:
-                // LF, VT, FF, CR; `\r\n` is one Character, whose ASCII value is that of `\n`.
-                lexNewline(length, from: start)
-            case UInt8(ascii: " "), UInt8(ascii: "\t"):
-                advance()
-            case UInt8(ascii: "#"):
-                skipComment()
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                lexNumber()
-            case UInt8(ascii: ".") where Lexer.isDigit(peek(at: index + 1)):
-                lexNumber()
-            case _ where Lexer.isIdentifierStart(ascii):
-                lexIdentifier(from: start)
-            case _ where !Lexer.spellings[Int(ascii)].isEmpty:
-                lexPunctuation(ascii, from: start)
-            default:
-                advance()
-                lexUnexpected(Character(Unicode.Scalar(ascii)), from: start)
-            }
+    }
+
+    /// Lexes one Character's worth (a token, a space, a comment, a bad character), or appends
+    /// an `.end` token at the end of the input or the size limit. Dispatches on the
+    /// Character's ASCII value first: everything the language accepts is ASCII, and that path
+    /// avoids Unicode property lookups. Only other characters pay for the general checks.
+    private mutating func lexNext() {
+        guard sizeLimitRange == nil, index < bytes.count else {
+            tokens.append(Token(kind: .end, text: "", range: SourceRange(start: location, end: location)))
+            finished = true
+            return
         }
-        tokens.append(Token(kind: .end, text: "", range: SourceRange(start: location, end: location)))
+        let start = location
+        let ascii: UInt8, length: Int
+        switch scan(at: index) {
+        case .ascii(let value, let count):
+            (ascii, length) = (value, count)
+        case .other(let character, let length):
+            if character.isNewline {
+                lexNewline(length, from: start)
+            } else if character.isWhitespace {
+                // No-break and other Unicode spaces, as pasted from documents, separate tokens.
+                advance(length)
+            } else {
+                advance(length)
+                lexUnexpected(character, from: start)
+            }
+            return
+        }
+        switch ascii {
+        case 0x0A...0x0D:
+            // LF, VT, FF, CR; `\r\n` is one Character, whose ASCII value is that of `\n`.
+            lexNewline(length, from: start)
+        case UInt8(ascii: " "), UInt8(ascii: "\t"):
+            advance()
+        case UInt8(ascii: "#"):
+            skipComment()
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            lexNumber()
+        case UInt8(ascii: ".") where Lexer.isDigit(peek(at: index + 1)):
+            lexNumber()
+        case _ where Lexer.isIdentifierStart(ascii):
+            lexIdentifier(from: start)
+        case _ where !Lexer.spellings[Int(ascii)].isEmpty:
+            lexPunctuation(ascii, from: start)
+        default:
+            advance()
+            lexUnexpected(Character(Unicode.Scalar(ascii)), from: start)
+        }
     }
 
     /// Appends a token and counts the nodes it will make (`TokenKind.nodesAtLeast`).
     private mutating func append(_ token: Token) {
         nodesAtLeast += counted(token)
         if nodesAtLeast > nodeLimit, sizeLimitRange == nil { sizeLimitRange = token.range }
-        if keepsTokens { tokens.append(token) }
+        if keepsTokens {
+            tokens.append(token)
+            lastKeptKind = token.kind
+        }
     }
 
     /// The nodes `token` makes at least: `TokenKind.nodesAtLeast`, or none inside a `Quiet`
@@ -271,7 +339,7 @@ struct Lexer {
         line += 1
         lineStart = offset
         // Blank lines and comment lines say nothing more than one line break does.
-        if let last = tokens.last, last.kind != .newline {
+        if let last = lastKeptKind, last != .newline {
             append(Token(kind: .newline, text: "\n", range: SourceRange(start: start, end: location)))
         }
     }

@@ -99,7 +99,7 @@ extension Parser.Session {
 
     /// Whether `name =` starts at token `index`: only a statement can begin that way.
     func startsAssignment(at index: Int) -> Bool {
-        index + 1 < tokens.count && tokens[index].kind == .identifier && tokens[index + 1].kind == .equals
+        token(at: index).kind == .identifier && token(at: index + 1).kind == .equals
     }
 
     /// A `,` in a call ends one argument. In plain parentheses it is an error, after which the
@@ -251,9 +251,9 @@ extension Parser.Session {
     /// an operand; at the start of an expression, "expected an expression before ..." instead.
     mutating func reportMissingOperand(before token: Token) {
         var index = position - 1
-        while index >= 0, tokens[index].kind == .newline { index -= 1 }
+        while index >= 0, self.token(at: index).kind == .newline { index -= 1 }
         if index >= 0 {
-            let previous = tokens[index]
+            let previous = self.token(at: index)
             switch previous.kind {
             case .plus, .minus, .star, .slash, .caret, .starStar, .leftParen, .comma, .equals, .at, .leftBracket,
                  .barBar:

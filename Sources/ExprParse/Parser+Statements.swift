@@ -10,6 +10,7 @@ extension Parser.Session {
         while !shouldStop {
             let sawSemicolon = skipSeparators()
             if current.kind == .end { break }
+            statementStart = position
             if current.kind == .identifier, peek().kind == .colon {
                 parseDeclaration()
                 continue
@@ -153,7 +154,7 @@ extension Parser.Session {
             if let assignment = assignments[name] {
                 report(id: "declare-assigned", "'\(name)' is declared as an input but also assigned",
                        at: declaration.nameRange,
-                       notes: ["note: '\(name)' is assigned at \(assignment.range.start); an assigned name gets its "
+                       notes: ["note: '\(name)' is assigned at \(assignment.start); an assigned name gets its "
                                + "shape from its value, so remove the declaration or rename one of them"])
             } else if let use = firstUse[name], use.start < declaration.range.start {
                 report(id: "declared-after-use", "'\(name)' is declared after its first use",
@@ -177,9 +178,9 @@ extension Parser.Session {
             report(id: "assign-to-function", "cannot assign to '\(name)': it is a function", at: range)
         } else if let first = assignments[name] {
             report(id: "assigned-twice", "'\(name)' is assigned twice", at: range,
-                   notes: ["note: '\(name)' is first assigned at \(first.range.start)"])
+                   notes: ["note: '\(name)' is first assigned at \(first.start)"])
         } else {
-            assignments[name] = (statements.count, range)
+            assignments[name] = (statements.count, range.start)
         }
     }
 
@@ -195,7 +196,7 @@ extension Parser.Session {
                       let assignment = assignments[name], assignment.statement >= statement,
                       reported.insert(name).inserted else { continue }
                 report(id: "use-before-assignment", "'\(name)' is used before it is assigned",
-                       at: nodes[index].range, notes: ["note: '\(name)' is assigned at \(assignment.range.start)"])
+                       at: nodes[index].range, notes: ["note: '\(name)' is assigned at \(assignment.start)"])
             }
         }
     }
@@ -204,7 +205,7 @@ extension Parser.Session {
     /// (`e1` for `e`), to suggest instead of a reserved name.
     private mutating func unusedName(like name: String) -> String {
         if usedNames == nil {
-            usedNames = Set(tokens.lazy.filter { $0.kind == .identifier }.map(\.text))
+            usedNames = lexer.identifierNames()
         }
         var suffix = 1
         while usedNames?.contains("\(name)\(suffix)") == true || Function.named("\(name)\(suffix)") != nil {

@@ -25,8 +25,8 @@ extension Parser.Session {
     var startsKeywordArgument: Bool {
         guard peek().kind == .equals, case .group(let group) = pending.last, group.kind.isCall else { return false }
         var index = position - 1
-        while index >= 0, tokens[index].kind == .newline { index -= 1 }
-        return index >= 0 && (tokens[index].kind == .comma || tokens[index].kind == .leftParen)
+        while index >= 0, token(at: index).kind == .newline { index -= 1 }
+        return index >= 0 && (token(at: index).kind == .comma || token(at: index).kind == .leftParen)
     }
 
     /// `name=value` in the innermost call: parsed, checked against the function's keywords,
@@ -183,8 +183,8 @@ extension Parser.Session {
         guard case .group(let group) = pending.last, case .tensorCall(let function) = group.kind, function.takesShape,
               operands.count - group.operandBase == 1, keywords(of: group).isEmpty else { return false }
         var index = position - 1
-        while index >= 0, tokens[index].kind == .newline { index -= 1 }
-        return index >= 0 && tokens[index].kind == .comma
+        while index >= 0, token(at: index).kind == .newline { index -= 1 }
+        return index >= 0 && token(at: index).kind == .comma
     }
 
     /// `reshape`'s shape tuple, as one `.shapeTuple` operand (an `.error` one if it is invalid).
@@ -304,14 +304,17 @@ extension Parser.Session {
     }
 
     /// The item's text as written, for messages: its tokens up to the `,` or `)` (at most 40 characters).
-    private func tokenText(from start: Token) -> String {
+    /// `start` is in the current statement, so its tokens are kept; those after the cursor are
+    /// lexed here.
+    private mutating func tokenText(from start: Token) -> String {
         var index = position
-        while index > 0, tokens[index].range.start > start.range.start { index -= 1 }
+        while index > 0, token(at: index).range.start > start.range.start { index -= 1 }
         var text = ""
         var balance = 0
         var last: SourceRange?
-        while index < tokens.count, text.count <= 40 {
-            let token = tokens[index]
+        while text.count <= 40 {
+            lexer.lex(through: index)
+            let token = self.token(at: index)
             if token.kind == .end || token.kind == .newline || token.kind == .semicolon { break }
             if balance == 0, token.kind == .comma || token.kind == .rightParen { break }
             if token.kind == .leftParen { balance += 1 }

@@ -33,14 +33,24 @@ public enum Parser {
 
     /// `parse` with another node limit, so tests can reach it with small inputs.
     static func parse(_ source: String, nodeLimit: Int) -> ParseResult {
-        let lexer = Lexer.tokenize(source, diagnosticLimit: maxDiagnostics, nodeLimit: nodeLimit)
-        var session = Session(tokens: lexer.tokens, diagnosticLimit: maxDiagnostics, nodeLimit: nodeLimit)
+        let lexer = Lexer.start(source, diagnosticLimit: maxDiagnostics, nodeLimit: nodeLimit)
+        var session = Session(lexer: lexer, diagnosticLimit: maxDiagnostics, nodeLimit: nodeLimit)
         if let range = lexer.sizeLimitRange {
             session.sizeLimitRange = range
-        } else {
-            session.parseProgram()
+            return session.result()
         }
-        return session.result(lexer: lexer)
+        session.parseProgram()
+        // The rest of the input is lexed for its diagnostics, as when the whole input was lexed
+        // before parsing.
+        session.lexer.finish()
+        if let range = session.lexer.sizeLimitRange {
+            // Lexing stopped at the size limit only now (the first count, which skips line
+            // breaks, let it through): the program is refused with nothing of what was parsed.
+            var refused = Session(lexer: session.lexer, diagnosticLimit: maxDiagnostics, nodeLimit: nodeLimit)
+            refused.sizeLimitRange = range
+            return refused.result()
+        }
+        return session.result()
     }
 
     /// `program-too-large`, at the token where the count passed `limit`.
@@ -54,16 +64,26 @@ public enum Parser {
 extension Parser {
     /// The mutable state of one parse: the token cursor, the node arena being built, and the
     /// names assigned so far.
+    ///
+    /// Tokens are lexed as the cursor reaches them and dropped once behind the statement being
+    /// parsed (see `advance`): the parser looks at most `lookahead` tokens ahead, and back only
+    /// within the current statement (over a line break to the token before it, or to the start
+    /// of a tuple item). At chain 262144 this took the parse phase's peak from 368 to 256 MB.
     struct Session {
-        let tokens: [Token]
+        /// The token source; `token(at:)` reads the tokens it holds.
+        var lexer: Lexer
+        /// Token number of the cursor, counted from the start of the input.
         var position = 0
+        /// Where the statement being parsed began: tokens from two before it on are kept.
+        var statementStart = 0
         var nodes: [ASTNode] = []
         var statements: [Statement] = []
         var diagnostics: DiagnosticLog
         var work = 0
-        /// Names assigned by the statements parsed so far, with the statement index and name range
-        /// of the first assignment.
-        var assignments: [String: (statement: Int, range: SourceRange)] = [:]
+        /// Names assigned by the statements parsed so far, with the statement index and where the
+        /// name of the first assignment starts (all that messages show of it: a whole range made
+        /// this table 24 bytes an entry larger, 6 MB at chain 262144).
+        var assignments: [String: (statement: Int, start: SourceLocation)] = [:]
         /// The expression loop's stacks (see Parser+Expressions.swift); kept here so their
         /// storage is reused from one statement to the next.
         var pending: [Pending] = []
@@ -87,25 +107,53 @@ extension Parser {
         /// Set once the program has more than `nodeLimit` nodes; parsing stops there.
         var sizeLimitRange: SourceRange?
 
-        init(tokens: [Token], diagnosticLimit: Int, nodeLimit: Int) {
-            self.tokens = tokens
+        /// Tokens after the current one that are always lexed: `peek()` reads one, and
+        /// `startsAssignment(at: position + 1)` two.
+        static let lookahead = 2
+        /// Tokens dropped at a time: a few hundred kB, so the copy of those kept is rare.
+        static let dropBatch = 4096
+        /// Tokens lexed at a time, so that most `advance` calls only move the cursor.
+        static let lexBatch = 256
+
+        init(lexer: Lexer, diagnosticLimit: Int, nodeLimit: Int) {
+            self.lexer = lexer
+            self.lexer.lex(through: Session.lookahead)
             diagnostics = DiagnosticLog(limit: diagnosticLimit)
             self.nodeLimit = nodeLimit
         }
 
-        var current: Token { tokens[position] }
+        /// Token number `index`: one kept (from two before the current statement to `lookahead`
+        /// after the cursor, and any lexed beyond; past the end of the input, an `.end` token).
+        @inline(__always)
+        func token(at index: Int) -> Token {
+            lexer.tokens[index - lexer.firstIndex]
+        }
 
-        /// The token `ahead` places after the current one (the final `.end` token if past it).
+        var current: Token { token(at: position) }
+
+        /// The token `ahead` places after the current one (the final `.end` token if past it);
+        /// `ahead` is at most `lookahead`.
         func peek(_ ahead: Int = 1) -> Token {
-            tokens[min(position + ahead, tokens.count - 1)]
+            token(at: position + ahead)
         }
 
         /// The token before the current one, if any.
-        var previous: Token? { position > 0 ? tokens[position - 1] : nil }
+        var previous: Token? { position > 0 ? token(at: position - 1) : nil }
 
         mutating func advance() {
-            if position < tokens.count - 1 { position += 1 }
+            if current.kind != .end { position += 1 }
             work += 1
+            if position + Session.lookahead >= lexer.firstIndex + lexer.tokens.count { lexMore() }
+        }
+
+        /// Lexes the next `lexBatch` tokens, first dropping those before the current statement
+        /// (less two, for the look-backs over a line break) once there are `dropBatch` of them.
+        @inline(never)
+        private mutating func lexMore() {
+            if statementStart - 2 - lexer.firstIndex >= Session.dropBatch {
+                lexer.dropTokens(before: statementStart - 2)
+            }
+            lexer.lex(through: position + Session.lookahead + Session.lexBatch)
         }
 
         /// True when parsing should stop: the diagnostic log is full or the program too large.
@@ -125,7 +173,7 @@ extension Parser {
         }
 
         /// Merges lexer and parser diagnostics into source order and caps the total.
-        func result(lexer: Lexer) -> ParseResult {
+        func result() -> ParseResult {
             var all = lexer.diagnostics.diagnostics + diagnostics.diagnostics
             // A stable sort: diagnostics at the same place keep the order they were found in.
             all = all.enumerated()

@@ -38,3 +38,35 @@ public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
     /// `line:col-line:col`, the form used by AST dumps.
     public var description: String { "\(start)-\(end)" }
 }
+
+/// A `SourceRange` in 24 bytes rather than 48, as the AST stores its nodes' and statements'
+/// ranges: a large input has millions of nodes (with the statements' ranges and the assignment
+/// table, packing took chain 262144's memory after parsing from 196 to 147 MB, the parse peak
+/// from 256 to 195). Each number is kept in 32 bits, which holds every
+/// position of an input of less than 2 Gi characters (the CLI reads at most 16 MiB); a larger
+/// one is clamped, as `Token` clamps its line and column.
+struct PackedSourceRange: Hashable, Sendable {
+    private let startOffset: Int32
+    private let startLine: Int32
+    private let startColumn: Int32
+    private let endOffset: Int32
+    private let endLine: Int32
+    private let endColumn: Int32
+
+    init(_ range: SourceRange) {
+        startOffset = Int32(clamping: range.start.offset)
+        startLine = Int32(clamping: range.start.line)
+        startColumn = Int32(clamping: range.start.column)
+        endOffset = Int32(clamping: range.end.offset)
+        endLine = Int32(clamping: range.end.line)
+        endColumn = Int32(clamping: range.end.column)
+    }
+
+    var range: SourceRange {
+        SourceRange(start: SourceLocation(line: Int(startLine), column: Int(startColumn), offset: Int(startOffset)),
+                    end: SourceLocation(line: Int(endLine), column: Int(endColumn), offset: Int(endOffset)))
+    }
+
+    /// `range.start.offset`, without building the range.
+    var startOffsetValue: Int { Int(startOffset) }
+}
