@@ -1,6 +1,7 @@
 /// Where the lines of a function body go as they are made, one at a time: a `FunctionBody`
-/// keeps them, an emitter's line writer (`NumPyBodyLines`, `SwiftBodyLines`) formats each straight into
-/// the file. `FunctionBuilder.stagedBody(into:)` is the one producer of a staged body for both.
+/// keeps them, an emitter's line writer (`NumPyBodyLines`, `SwiftBodyLines`) formats each
+/// straight into the file. `FunctionBuilder.stagedBody(into:)` is the one producer of a staged
+/// body for both.
 protocol BodyLineSink {
     /// Adds a line of `kind` with `name`'s and `expression`'s UTF-8 (a comment has no name, its
     /// text is the expression), valid only during the call.
@@ -21,17 +22,25 @@ extension BodyLineSink {
 
     /// Adds `line`.
     mutating func append(_ line: BodyLine) {
-        switch line {
-        case .comment(let text): append(.comment, name: "", expression: text)
-        case .define(let name, let expression): append(.define, name: name, expression: expression)
-        case .accumulate(let name, let expression): append(.accumulate, name: name, expression: expression)
-        case .decrement(let name, let expression): append(.decrement, name: name, expression: expression)
-        }
+        let (kind, name, expression) = line.parts
+        append(kind, name: name, expression: expression)
     }
 
     /// Adds each of `lines`.
     mutating func append(contentsOf lines: [BodyLine]) {
         for line in lines { append(line) }
+    }
+}
+
+extension BodyLine {
+    /// The line's kind, name and expression (a comment has no name, its text is the expression).
+    var parts: (kind: FunctionBody.Kind, name: String, expression: String) {
+        switch self {
+        case .comment(let text): return (.comment, "", text)
+        case .define(let name, let expression): return (.define, name, expression)
+        case .accumulate(let name, let expression): return (.accumulate, name, expression)
+        case .decrement(let name, let expression): return (.decrement, name, expression)
+        }
     }
 }
 
@@ -76,12 +85,8 @@ public struct FunctionBody: Hashable, Sendable, Sequence, BodyLineSink {
 
     /// Adds `line` at the end.
     public mutating func append(_ line: BodyLine) {
-        switch line {
-        case .comment(let text): append(.comment, name: "", expression: text)
-        case .define(let name, let expression): append(.define, name: name, expression: expression)
-        case .accumulate(let name, let expression): append(.accumulate, name: name, expression: expression)
-        case .decrement(let name, let expression): append(.decrement, name: name, expression: expression)
-        }
+        let (kind, name, expression) = line.parts
+        append(kind, name: name, expression: expression)
     }
 
     /// Adds each of `lines` at the end.
