@@ -55,13 +55,14 @@ public struct Renaming: Hashable, Sendable, CustomStringConvertible {
 /// Generated source code.
 ///
 /// A scalar function is kept as its parts (the body's bytes and the header's items) and
-/// written out when asked: `text` renders the whole file, `write(_:)` hands it over in chunks,
-/// so `symdiff emit` never holds a second full copy of a 10^6-op gradient's text.
+/// written out when asked: `text` renders the whole file, `write(_:)` hands it over in chunks.
+/// `symdiff emit` holds neither: it writes a `CodeStream`, which makes the body as it writes it.
 public struct EmittedCode: Hashable, Sendable {
     private enum Content: Hashable, Sendable {
         case text(String)
         case numpy(GeneratedFunction)
-        case swift(GeneratedFunction)
+        /// With the names the body accumulates into, which Swift declares `var`.
+        case swift(GeneratedFunction, variables: Set<String>)
     }
 
     private let content: Content
@@ -80,9 +81,15 @@ public struct EmittedCode: Hashable, Sendable {
     init<E: Emitter>(_ function: GeneratedFunction, by emitter: E, renamed: [Renaming]) {
         switch emitter {
         case is NumPyEmitter: content = .numpy(function)
-        case is SwiftEmitter: content = .swift(function)
+        case is SwiftEmitter: content = .swift(function, variables: function.body.accumulatedNames)
         default: content = .text(emitter.render(function))
         }
+        self.renamed = renamed
+    }
+
+    /// A Swift function whose body accumulates into `variables`, as its builder planned them.
+    init(swift function: GeneratedFunction, variables: Set<String>, renamed: [Renaming]) {
+        content = .swift(function, variables: variables)
         self.renamed = renamed
     }
 
@@ -90,8 +97,8 @@ public struct EmittedCode: Hashable, Sendable {
     public var text: String {
         switch content {
         case .text(let text): return text
-        case .numpy(let function): return NumPyEmitter().render(function)
-        case .swift(let function): return SwiftEmitter().render(function)
+        case .numpy(let function): return CodeWriter.text { NumPyEmitter().write(function, to: &$0) }
+        case .swift(let function, let variables): return CodeWriter.text { SwiftEmitter().write(function, variables: variables, to: &$0) }
         }
     }
 
@@ -104,8 +111,8 @@ public struct EmittedCode: Hashable, Sendable {
             text.withUTF8 { sink($0) }
         case .numpy(let function):
             CodeWriter.stream({ NumPyEmitter().write(function, to: &$0) }, to: sink)
-        case .swift(let function):
-            CodeWriter.stream({ SwiftEmitter().write(function, to: &$0) }, to: sink)
+        case .swift(let function, let variables):
+            CodeWriter.stream({ SwiftEmitter().write(function, variables: variables, to: &$0) }, to: sink)
         }
     }
 

@@ -1,3 +1,49 @@
+/// Where the lines of a function body go as they are made, one at a time: a `FunctionBody`
+/// keeps them, an emitter's line writer (`NumPyBodyLines`, `SwiftBodyLines`) formats each
+/// straight into the file. `FunctionBuilder.stagedBody(into:)` is the one producer of a staged
+/// body for both.
+protocol BodyLineSink {
+    /// Adds a line of `kind` with `name`'s and `expression`'s UTF-8 (a comment has no name, its
+    /// text is the expression), valid only during the call.
+    mutating func append(_ kind: FunctionBody.Kind, name: UnsafeBufferPointer<UInt8>, expression: UnsafeBufferPointer<UInt8>)
+    /// Adds the comment `prefix` + `name = expression`, quoting a forward equation
+    /// (`from: b = a * x`) without joining the pieces into one string first.
+    mutating func appendComment(_ prefix: String, quoting name: String, _ expression: UnsafeBufferPointer<UInt8>)
+}
+
+extension BodyLineSink {
+    /// Adds a line of `kind` with `name` and `expression` (a comment's text).
+    mutating func append(_ kind: FunctionBody.Kind, name: String, expression: String) {
+        // `withUTF8` on a copy: a small string's bytes are not contiguous until it puts them
+        // on the stack (through `utf8` they were appended one at a time).
+        var name = name, expression = expression
+        name.withUTF8 { name in expression.withUTF8 { append(kind, name: name, expression: $0) } }
+    }
+
+    /// Adds `line`.
+    mutating func append(_ line: BodyLine) {
+        let (kind, name, expression) = line.parts
+        append(kind, name: name, expression: expression)
+    }
+
+    /// Adds each of `lines`.
+    mutating func append(contentsOf lines: [BodyLine]) {
+        for line in lines { append(line) }
+    }
+}
+
+extension BodyLine {
+    /// The line's kind, name and expression (a comment has no name, its text is the expression).
+    var parts: (kind: FunctionBody.Kind, name: String, expression: String) {
+        switch self {
+        case .comment(let text): return (.comment, "", text)
+        case .define(let name, let expression): return (.define, name, expression)
+        case .accumulate(let name, let expression): return (.accumulate, name, expression)
+        case .decrement(let name, let expression): return (.decrement, name, expression)
+        }
+    }
+}
+
 /// The statements of a generated function body, in order: every line's text back to back in
 /// one byte buffer, each after a header of its kind and lengths.
 ///
@@ -6,19 +52,12 @@
 /// expressions too long for Swift's inline strings and so a heap block each (and the array was
 /// built twice, once as staged lines). Here a line costs its text and a header of usually 3
 /// bytes (a table of 12-byte entries beside the text was 35-45 bytes per forward op), and an
-/// emitter copies the bytes straight into the file (`forEachLine`, `CodeWriter`).
-public struct FunctionBody: Hashable, Sendable, Sequence {
+/// emitter copies the bytes straight into the file (`forEachLine`, `CodeWriter`). `symdiff emit`
+/// holds none of it: its staged body goes line by line into the file (`CodeStream`).
+public struct FunctionBody: Hashable, Sendable, Sequence, BodyLineSink {
     /// What a line does; see `BodyLine`.
     public enum Kind: UInt8, Hashable, Sendable {
         case comment, define, accumulate, decrement
-    }
-
-    /// Where a line's name and expression are in `text`, for quoting them in a later line.
-    public struct Excerpt: Hashable, Sendable {
-        /// Where the line's header is in `text`, which gives the lengths: 4 bytes an excerpt, one
-        /// per equation (with the lengths, an optional excerpt took 24). A body of 4 GB cannot
-        /// arise: inputs are limited to far less (`Limits`).
-        let line: UInt32
     }
 
     /// Each line as its kind's raw value, its name's and its expression's lengths in bytes as
@@ -44,15 +83,10 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
         text.reserveCapacity(bytes + 3 * lines)
     }
 
-    /// Adds `line` at the end and returns where its name and expression are.
-    @discardableResult
-    public mutating func append(_ line: BodyLine) -> Excerpt {
-        switch line {
-        case .comment(let text): return append(.comment, name: "", expression: text)
-        case .define(let name, let expression): return append(.define, name: name, expression: expression)
-        case .accumulate(let name, let expression): return append(.accumulate, name: name, expression: expression)
-        case .decrement(let name, let expression): return append(.decrement, name: name, expression: expression)
-        }
+    /// Adds `line` at the end.
+    public mutating func append(_ line: BodyLine) {
+        let (kind, name, expression) = line.parts
+        append(kind, name: name, expression: expression)
     }
 
     /// Adds each of `lines` at the end.
@@ -60,36 +94,52 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
         for line in lines { append(line) }
     }
 
-    /// Adds a line of `kind` at the end and returns where its name and expression are.
-    @discardableResult
-    public mutating func append(_ kind: Kind, name: String, expression: String) -> Excerpt {
-        let nameCount = name.utf8.count, expressionCount = expression.utf8.count
-        let line = text.count
-        header(kind, nameCount: nameCount, expressionCount: expressionCount)
+    /// Adds a line of `kind` at the end.
+    public mutating func append(_ kind: Kind, name: String, expression: String) {
+        header(kind, nameCount: name.utf8.count, expressionCount: expression.utf8.count)
         append(name)
         append(expression)
-        return Excerpt(line: UInt32(truncatingIfNeeded: line))
     }
 
-    /// Adds the comment `prefix` + `name = expression` of an earlier line (`from: b = a * x`),
-    /// copying its bytes rather than printing it again.
-    public mutating func appendComment(_ prefix: String, quoting excerpt: Excerpt) {
+    mutating func append(_ kind: Kind, name: UnsafeBufferPointer<UInt8>, expression: UnsafeBufferPointer<UInt8>) {
+        header(kind, nameCount: name.count, expressionCount: expression.count)
+        text.append(contentsOf: name)
+        text.append(contentsOf: expression)
+    }
+
+    /// Adds the comment `prefix` + `name = expression` (`from: b = a * x`).
+    public mutating func appendComment(_ prefix: String, quoting name: String, _ expression: String) {
+        var expression = expression
+        expression.withUTF8 { appendComment(prefix, quoting: name, $0) }
+    }
+
+    mutating func appendComment(_ prefix: String, quoting name: String, _ expression: UnsafeBufferPointer<UInt8>) {
         let equals = " = "
-        // Past the kind byte: the quoted line's lengths, then its name.
-        var offset = Int(excerpt.line) + 1
-        let nameCount = varint(at: &offset), expressionCount = varint(at: &offset)
-        header(.comment, nameCount: 0, expressionCount: prefix.utf8.count + nameCount + equals.utf8.count + expressionCount)
+        header(.comment, nameCount: 0, expressionCount: prefix.utf8.count + name.utf8.count + equals.utf8.count + expression.count)
         append(prefix)
-        copy(offset, count: nameCount)
+        append(name)
         append(equals)
-        copy(offset + nameCount, count: expressionCount)
+        text.append(contentsOf: expression)
     }
 
-    /// The varint at `offset` in `text`, moving `offset` past it.
-    private func varint(at offset: inout Int) -> Int {
-        text.withUnsafeBufferPointer { Self.varint(in: $0, at: &offset) }
+    /// The names of the lines that accumulate (`+=`, `-=`); Swift declares them `var`.
+    var accumulatedNames: Set<String> {
+        var names = Set<String>()
+        forEachLine { kind, name, _ in
+            switch kind {
+            case .accumulate, .decrement: names.insert(String(decoding: name, as: UTF8.self))
+            case .comment, .define: break
+            }
+        }
+        return names
     }
 
+    /// Hands every line to `sink`, in order.
+    func write(into sink: inout some BodyLineSink) {
+        forEachLine { kind, name, expression in sink.append(kind, name: name, expression: expression) }
+    }
+
+    /// The varint at `offset` in `bytes`, moving `offset` past it.
     private static func varint(in bytes: UnsafeBufferPointer<UInt8>, at offset: inout Int) -> Int {
         var value = 0, shift = 0
         while offset < bytes.count {
@@ -107,17 +157,6 @@ public struct FunctionBody: Hashable, Sendable, Sequence {
     private mutating func append(_ string: String) {
         var string = string
         string.withUTF8 { text.append(contentsOf: $0) }
-    }
-
-    /// Appends `count` bytes of `text` from `offset`: grown first, then copied within the one
-    /// buffer (appending a slice of `text` to itself would copy the whole buffer each time).
-    private mutating func copy(_ offset: Int, count: Int) {
-        let end = text.count
-        text.append(contentsOf: repeatElement(0, count: count))
-        text.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            (base + end).update(from: base + offset, count: count)
-        }
     }
 
     /// Writes a line's header. A name or expression of 4 GB cannot arise: inputs are limited

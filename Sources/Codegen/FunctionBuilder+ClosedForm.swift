@@ -61,7 +61,7 @@ extension FunctionBuilder {
             lines.append(.define(name: name, expression: valueExpression(printer.printed(partial, names: names).text, of: partial)))
             assigned[input] = true
         }
-        lines.append(contentsOf: finishedPartials(assigned: assigned))
+        finishedPartials(assigned: assigned, into: &lines)
         return (lines, names)
     }
 }

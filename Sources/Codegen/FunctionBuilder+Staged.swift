@@ -13,25 +13,32 @@ extension FunctionBuilder {
     /// is folded in: a term straight from the value is its partial alone (`da = z`), and
     /// `finishedPartials` gives each partial its returned form (NumPy: the value's shape).
     mutating func stagedBody() -> FunctionBody {
+        var lines = FunctionBody()
+        // A line per equation and per contribution, and a comment per few: reserved once, the
+        // text never grows by copying itself (at 10^6 ops, 100 MB copied into 200).
+        let lineCount = staged.equations.count + 2 * gradient.contributions.count + 2 * staged.inputNodes.count + 4
+        lines.reserveCapacity(lines: lineCount, bytes: 48 * lineCount)
+        stagedBody(into: &lines)
+        return lines
+    }
+
+    /// Hands the staged body's lines to `lines` as they are made: `stagedBody` keeps them, an
+    /// emitter's line writer formats each into the file at once (`CodeStream`), so that the
+    /// body of a 10^6-op gradient (180 MB of text at mlp 524288) is never held whole.
+    mutating func stagedBody(into lines: inout some BodyLineSink) {
         let partials = gradient.contributions.map(\.partial)
         let printed = graph.reachable(from: staged.equations.map(\.node) + [staged.output] + partials)
         let pinned = emitter.pinnedNames(graph, nodes: printed, names: plan.names)
         // A stage keeps its name even when pinned: only its definition uses the pin.
         let names = plan.names.merging(pinned) { name, _ in name }
 
-        var lines = FunctionBody()
-        // A line per equation and per contribution, and a comment per few: reserved once, the
-        // text never grows by copying itself (at 10^6 ops, 100 MB copied into 200).
-        let lineCount = staged.equations.count + 2 * gradient.contributions.count + 2 * staged.inputNodes.count + 4
-        lines.reserveCapacity(lines: lineCount, bytes: 48 * lineCount)
         lines.append(.comment("forward pass"))
-        // Where each equation's line is, for the backward pass's `from:` comments, which quote
-        // it from the buffer; a stage whose definition differs from its text (a constant
-        // converted to float64) keeps its text here instead. One entry per equation, in
-        // equation order: keyed by node id (a NodeMap) it took 100 bytes per forward op.
-        var equationLines: [FunctionBody.Excerpt?] = []
-        equationLines.reserveCapacity(staged.equations.count)
-        var equationTexts: [NodeID: String] = [:]
+        // What the backward pass's `from:` comments quote of each equation (`b * a` of
+        // `c = b * a`), kept as the forward lines go by; nothing else of the body is kept. At
+        // mlp 524288 that is 13 MB of expressions and a 4-byte end per equation, of 183 MB
+        // written; printing each line again for its comment instead cost 7% more instructions
+        // (chain 32768: 4.76 G against 4.44 G), the printer taking 3,300 a line.
+        var quoted = EquationTexts(reserving: staged.equations.count)
         var index = 0
         // Read through a copy: a method call on the mutating `self` inside the closure copied the
         // whole builder for every line.
@@ -39,53 +46,45 @@ extension FunctionBuilder {
         staged.forEachForwardLine(emitter.dialect, names: names, outputName: plan.outputName) { line in
             defer { index += 1 }
             guard line.equation != nil else {
-                lines.append(.define(name: line.name, expression: builder.valueExpression(line.expression, of: builder.staged.output)))
+                lines.append(.define, name: line.name, expression: builder.valueExpression(line.expression, of: builder.staged.output))
                 return
             }
             // A stage that is itself a pinned constant (Symbolic stages `1/0` when the user
-            // writes it) computes the pinned spelling instead of its op.
+            // writes it) computes the pinned spelling instead of its op; the comment quotes it
+            // without the conversion of a constant to float64.
             let node = builder.staged.equations[index].node
             let expression = pinned[node] ?? line.expression
-            let definition = builder.valueExpression(expression, of: node)
-            let excerpt = lines.append(.define, name: line.name, expression: definition)
-            if definition == expression {
-                equationLines.append(excerpt)
-            } else {
-                equationLines.append(nil)
-                equationTexts[node] = "\(line.name) = \(expression)"
-            }
+            lines.append(.define, name: line.name, expression: builder.valueExpression(expression, of: node))
+            quoted.append(expression)
         }
 
         lines.append(.comment("backward pass"))
+        // The closures read locals, not `self`: through the mutating `self` each call on
+        // `gradient` copied the whole Gradient (a retain per field) for every step.
+        let (gradient, graph, staged, printer, emitter, constants) = (gradient, graph, staged, printer, emitter, constants)
         let planner = HoistingPlanner(graph: graph)
         var assigned = NodeMap<Bool>()
         var currentSource: NodeID?
-        // The comment naming the forward equation, written with the first line under it (a
-        // deferred step writes none): quoted from the forward line in the buffer when it is there.
-        var heading: (excerpt: FunctionBody.Excerpt?, text: String)?
+        // The comment naming the forward equation (`from: c = b * a`), written with the first
+        // line under it (a deferred step writes none).
+        var heading: NodeID?
         func writeHeading() {
-            guard let pending = heading.take() else { return }
-            if let excerpt = pending.excerpt {
-                lines.appendComment("from: ", quoting: excerpt)
-            } else {
-                lines.append(.comment(pending.text))
+            guard let source = heading.take() else { return }
+            guard let index = staged.equationIndex(of: source) else {
+                lines.append(.comment, name: "", expression: "from: " + (staged.names[source] ?? "?"))
+                return
             }
+            quoted.withText(index) { lines.appendComment("from: ", quoting: names[source] ?? staged.equations[index].name, $0) }
         }
         // Temporaries stay in scope for the rest of the body, so later lines reuse them.
         var temporaries = NodeMap<String>()
         var deferred: [NodeID: Printed] = [:]
-        // The closure reads locals, not `self`: through the mutating `self` each call on
-        // `gradient` copied the whole Gradient (a retain per field) for every step.
-        let (gradient, graph, staged, printer, emitter, constants) = (gradient, graph, staged, printer, emitter, constants)
         var plan = self.plan
         gradient.forEachBackwardStep { step in
             guard step.form != .folded else { return }
             let c = step.contribution
             // The heading is written with the first line under it: a deferred step writes none.
-            if c.source != currentSource, let name = staged.names[c.source] {
-                heading = (staged.equationIndex(of: c.source).flatMap { equationLines[$0] },
-                           "from: " + (equationTexts[c.source] ?? name))
-            }
+            if c.source != currentSource, staged.names[c.source] != nil { heading = c.source }
             currentSource = c.source
             // Name only the gate's own operands and output, as Gradient.backwardLines does.
             // Pins first: a pinned stage outside the gate prints as its value, the gate's own
@@ -104,7 +103,7 @@ extension FunctionBuilder {
                                         repeatsArgument: emitter.repeatsArgument) {
                 let temporary = plan.temporary()
                 writeHeading()
-                lines.append(.define(name: temporary, expression: printer.printed(node, names: local, literalRoot: true).text))
+                lines.append(.define, name: temporary, expression: printer.printed(node, names: local, literalRoot: true).text)
                 temporaries[node] = temporary
             }
             let term = gradient.term(step, printer: printer, names: local, upstream: step.upstream.map { plan.adjointNames[$0] ?? "?" })
@@ -116,16 +115,57 @@ extension FunctionBuilder {
             case .define(let expression):
                 // A term of the seed and a constant partial (`dx = 3`) is a constant.
                 let constant = step.upstream == nil && step.form != .defineAfterDeferred && constants.contains(c.partial)
-                lines.append(.define(name: target, expression: constant ? emitter.constantValue(expression.text) : expression.text))
+                lines.append(.define, name: target, expression: constant ? emitter.constantValue(expression.text) : expression.text)
             // Grouped, as NumPy writes `d = d + (1 - h * h)`.
             case .accumulate(let expression):
-                lines.append(.accumulate(name: target, expression: emitter.dialect.wrap(expression, below: Printed.Level.product)))
+                lines.append(.accumulate, name: target, expression: emitter.dialect.wrap(expression, below: Printed.Level.product))
             case .subtract(let expression):
-                lines.append(.decrement(name: target, expression: emitter.dialect.wrap(expression, below: Printed.Level.product)))
+                lines.append(.decrement, name: target, expression: emitter.dialect.wrap(expression, below: Printed.Level.product))
             }
         }
         self.plan = plan
-        lines.append(contentsOf: finishedPartials(assigned: assigned))
-        return lines
+        finishedPartials(assigned: assigned, into: &lines)
+    }
+
+    /// The adjoint names the staged body accumulates into (`+=`, `-=`), known before its first
+    /// line from the backward steps' forms, with no term printed: Swift declares these `var` and
+    /// every other name `let`, so it needs them before the body is written line by line.
+    func accumulatedNames() -> Set<String> {
+        var names = Set<String>()
+        gradient.forEachBackwardStep { step in
+            switch step.form {
+            case .accumulate, .subtract: names.insert(plan.adjointNames[step.contribution.target] ?? "?")
+            case .define, .defineNegated, .deferred, .defineAfterDeferred, .folded: break
+            }
+        }
+        return names
+    }
+}
+
+/// Texts kept one per equation, in equation order: their bytes back to back and where each
+/// ends (4 bytes an equation, not a String of 16 and a heap block).
+struct EquationTexts {
+    private var bytes: [UInt8] = []
+    private var ends: [UInt32] = []
+
+    /// Room for `count` texts of a typical one-op length, so that the bytes rarely grow by
+    /// copying; room never written costs address space, not memory.
+    init(reserving count: Int) {
+        ends.reserveCapacity(count)
+        bytes.reserveCapacity(16 * count)
+    }
+
+    /// Adds `text` as the next equation's. Texts of 4 GB in all cannot arise: inputs are
+    /// limited to far less (`Limits`).
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+        ends.append(UInt32(truncatingIfNeeded: bytes.count))
+    }
+
+    /// Calls `body` with the text of equation `index` as UTF-8, valid only during the call.
+    func withText<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let start = index == 0 ? 0 : Int(ends[index - 1]), end = Int(ends[index])
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start ..< end])) }
     }
 }

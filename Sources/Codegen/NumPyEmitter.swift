@@ -54,6 +54,12 @@ public struct NumPyEmitter: Emitter {
 extension NumPyEmitter {
     /// Writes the module text `render` returns into `out`.
     func write(_ function: GeneratedFunction, to out: inout CodeWriter) {
+        write(function, to: &out) { function.body.write(into: &$0) }
+    }
+
+    /// Writes the module text into `out` with the body's lines from `body` (`function.body` is
+    /// not read), each formatted into `out` as it comes.
+    func write(_ function: GeneratedFunction, to out: inout CodeWriter, body: (inout NumPyBodyLines) -> Void) {
         out.write("import numpy as np\n\n\ndef ")
         out.write(function.name)
         out.write("(")
@@ -81,26 +87,9 @@ extension NumPyEmitter {
             out.write(parameter)
             out.write(", dtype=np.float64)\n")
         }
-        function.body.forEachLine { kind, name, expression in
-            switch kind {
-            case .comment:
-                out.write("    # ")
-            case .define:
-                out.write("    ")
-                out.write(name)
-                out.write(" = ")
-            case .accumulate, .decrement:
-                // Never `+=`: it would write into an array that another adjoint may alias
-                // (after `dx = da`, `dx += ...` would change `da` too).
-                out.write("    ")
-                out.write(name)
-                out.write(" = ")
-                out.write(name)
-                out.write(kind == .accumulate ? " + " : " - ")
-            }
-            out.write(expression)
-            out.write("\n")
-        }
+        var lines = NumPyBodyLines(out: out)
+        body(&lines)
+        out = lines.out
         if function.partialNames.isEmpty {
             out.write("    return (\(function.valueName),)\n")
         } else {
@@ -109,6 +98,41 @@ extension NumPyEmitter {
             out.write(function.partialNames, separator: "", eachPrefix: ", ")
             out.write("\n")
         }
+    }
+}
+
+/// A NumPy function body's lines, each formatted into the file as it comes.
+struct NumPyBodyLines: BodyLineSink {
+    var out: CodeWriter
+
+    mutating func append(_ kind: FunctionBody.Kind, name: UnsafeBufferPointer<UInt8>, expression: UnsafeBufferPointer<UInt8>) {
+        switch kind {
+        case .comment:
+            out.write("    # ")
+        case .define:
+            out.write("    ")
+            out.write(name)
+            out.write(" = ")
+        case .accumulate, .decrement:
+            // Never `+=`: it would write into an array that another adjoint may alias
+            // (after `dx = da`, `dx += ...` would change `da` too).
+            out.write("    ")
+            out.write(name)
+            out.write(" = ")
+            out.write(name)
+            out.write(kind == .accumulate ? " + " : " - ")
+        }
+        out.write(expression)
+        out.write("\n")
+    }
+
+    mutating func appendComment(_ prefix: String, quoting name: String, _ expression: UnsafeBufferPointer<UInt8>) {
+        out.write("    # ")
+        out.write(prefix)
+        out.write(name)
+        out.write(" = ")
+        out.write(expression)
+        out.write("\n")
     }
 }
 

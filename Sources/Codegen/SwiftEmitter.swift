@@ -53,13 +53,19 @@ public struct SwiftEmitter: Emitter {
 extension SwiftEmitter {
     /// Writes the file text `render` returns into `out`.
     func write(_ function: GeneratedFunction, to out: inout CodeWriter) {
-        var accumulated = Set<String>()
-        function.body.forEachLine { kind, name, _ in
-            switch kind {
-            case .accumulate, .decrement: accumulated.insert(String(decoding: name, as: UTF8.self))
-            case .comment, .define: break
-            }
-        }
+        write(function, variables: function.body.accumulatedNames, to: &out)
+    }
+
+    /// Writes the file text into `out`, declaring `variables` with `var`.
+    func write(_ function: GeneratedFunction, variables: Set<String>, to out: inout CodeWriter) {
+        write(function, variables: variables, to: &out) { function.body.write(into: &$0) }
+    }
+
+    /// Writes the file text into `out` with the body's lines from `body` (`function.body` is not
+    /// read), each formatted into `out` as it comes; `variables` are the names the body
+    /// accumulates into, declared `var` where they are defined.
+    func write(_ function: GeneratedFunction, variables: Set<String>, to out: inout CodeWriter,
+               body: (inout SwiftBodyLines) -> Void) {
         out.write("import Foundation\n\n")
         out.write("/// Value and gradient of \(Docstring.escaped(function.summary)).\n")
         out.write("///\n")
@@ -73,22 +79,9 @@ extension SwiftEmitter {
         let labels = ["value"] + function.partialNames
         let resultType = function.parameters.isEmpty ? "Double" : "(" + labels.map { "\($0): Double" }.joined(separator: ", ") + ")"
         out.write("func \(function.name)(\(parameters)) -> \(resultType) {\n")
-        function.body.forEachLine { kind, name, expression in
-            switch kind {
-            case .comment:
-                out.write("    // ")
-            case .define:
-                out.write(accumulated.contains(String(decoding: name, as: UTF8.self)) ? "    var " : "    let ")
-                out.write(name)
-                out.write(" = ")
-            case .accumulate, .decrement:
-                out.write("    ")
-                out.write(name)
-                out.write(kind == .accumulate ? " += " : " -= ")
-            }
-            out.write(expression)
-            out.write("\n")
-        }
+        var lines = SwiftBodyLines(out: out, variables: variables)
+        body(&lines)
+        out = lines.out
         let values = [function.valueName] + function.partialNames
         if function.parameters.isEmpty {
             out.write("    return \(function.valueName)\n")
@@ -96,5 +89,39 @@ extension SwiftEmitter {
             out.write("    return (" + zip(labels, values).map { "\($0): \($1)" }.joined(separator: ", ") + ")\n")
         }
         out.write("}\n")
+    }
+}
+
+/// A Swift function body's lines, each formatted into the file as it comes.
+struct SwiftBodyLines: BodyLineSink {
+    var out: CodeWriter
+    /// The names accumulated into later: `var` where they are defined, every other name `let`.
+    let variables: Set<String>
+
+    mutating func append(_ kind: FunctionBody.Kind, name: UnsafeBufferPointer<UInt8>, expression: UnsafeBufferPointer<UInt8>) {
+        switch kind {
+        case .comment:
+            out.write("    // ")
+        case .define:
+            let variable = !variables.isEmpty && variables.contains(String(decoding: name, as: UTF8.self))
+            out.write(variable ? "    var " : "    let ")
+            out.write(name)
+            out.write(" = ")
+        case .accumulate, .decrement:
+            out.write("    ")
+            out.write(name)
+            out.write(kind == .accumulate ? " += " : " -= ")
+        }
+        out.write(expression)
+        out.write("\n")
+    }
+
+    mutating func appendComment(_ prefix: String, quoting name: String, _ expression: UnsafeBufferPointer<UInt8>) {
+        out.write("    // ")
+        out.write(prefix)
+        out.write(name)
+        out.write(" = ")
+        out.write(expression)
+        out.write("\n")
     }
 }

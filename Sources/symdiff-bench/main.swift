@@ -103,7 +103,7 @@ func compileOnce(_ text: String, variables: [String], emitting: Bool = true, pro
     let bytes = try t.measure("emit", \.emit, profile: profile) {
         // Written out in chunks and counted, as the CLI writes it to standard output.
         var count = 0
-        try emit(gradient, source: text, options: EmitOptions(language: .numpy)).write { count += $0.count }
+        try emitStream(gradient, source: text, options: EmitOptions(language: .numpy)).write { count += $0.count }
         return count
     }
     return (t, gradient, bytes)

@@ -1,7 +1,7 @@
 import Codegen
 import Testing
 
-/// The byte-buffer body keeps every line as given, and quotes earlier lines byte for byte.
+/// The byte-buffer body keeps every line as given, and writes a quoting comment as one line.
 @Suite struct FunctionBodyTests {
     @Test func linesComeBackAsAppended() {
         let lines: [BodyLine] = [
@@ -14,11 +14,11 @@ import Testing
         #expect(Array(body) == lines)
     }
 
-    @Test func aCommentQuotesAnEarlierLine() {
+    @Test func aCommentQuotesAnEquation() {
         var body = FunctionBody()
-        let excerpt = body.append(.define, name: "b", expression: "a * x")
+        body.append(.define, name: "b", expression: "a * x")
         body.append(.define(name: "c", expression: "b + y"))
-        body.appendComment("from: ", quoting: excerpt)
+        body.appendComment("from: ", quoting: "b", "a * x")
         #expect(Array(body) == [.define(name: "b", expression: "a * x"), .define(name: "c", expression: "b + y"),
                                 .comment("from: b = a * x")])
     }
@@ -37,9 +37,9 @@ import Testing
     @Test func longNamesAndExpressionsComeBackWhole() {
         let long = String(repeating: "a", count: 128), longer = String(repeating: "é", count: 8192) + "x"
         var body = FunctionBody()
-        let excerpt = body.append(.define, name: long, expression: longer)
+        body.append(.define, name: long, expression: longer)
         body.append(.define(name: String(repeating: "b", count: 127), expression: long))
-        body.appendComment("from: ", quoting: excerpt)
+        body.appendComment("from: ", quoting: long, longer)
         body.append(.decrement(name: "d", expression: longer + long))
         #expect(body.count == 4)
         #expect(Array(body) == [.define(name: long, expression: longer),

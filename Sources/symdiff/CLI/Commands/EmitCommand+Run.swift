@@ -15,7 +15,7 @@ extension EmitCommand {
             io.printError("note: --closed-form applies to scalar programs; a program with arrays is emitted as its staged "
                           + "forward and backward passes (its closed forms: symdiff grad)")
         }
-        let code: EmittedCode
+        let code: CodeStream
         do {
             if arguments.flag("--hessian") {
                 guard !gradient.isTensorProgram else {
@@ -23,9 +23,10 @@ extension EmitCommand {
                                          + "gives the Hessian's blocks and values, and --direction its products")
                 }
                 let hessian = try Hessian(gradient, wrt: Array(gradient.staged.inputs.indices))
-                code = try emitHessian(hessian, source: input.text, options: options)
+                code = CodeStream(try emitHessian(hessian, source: input.text, options: options))
             } else {
-                code = try emit(gradient, source: input.text, options: options)
+                // Made as it is written: the staged body of a 10^6-op gradient is never whole.
+                code = try emitStream(gradient, source: input.text, options: options)
             }
         } catch CodegenError.tensorProgram {
             // Codegen decides per language which programs with arrays it can write.
@@ -46,7 +47,7 @@ extension EmitCommand {
     }
 
     /// Hands `code`'s text to `sink` in chunks, with a final newline if it lacks one.
-    private static func write(_ code: EmittedCode, to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+    private static func write(_ code: CodeStream, to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
         var last: UInt8?
         code.write { chunk in
             sink(chunk)
