@@ -7,10 +7,7 @@ public struct Contribution: Hashable, Sendable {
     /// The equation whose adjoint flows back through this edge.
     public let source: NodeID
     /// Which argument of `source` the edge enters.
-    public var argument: Int { Int(argumentIndex) }
-    /// Stored as 4 bytes, so that a contribution is 24 bytes, not 32 (1.3 * 10^6 of them at
-    /// chain 262144).
-    private let argumentIndex: Int32
+    public let argument: Int
     /// The local derivative ∂source/∂target, an expression over forward nodes. For an op on
     /// whole arrays it is the same node as `vjp`.
     public let partial: NodeID
@@ -21,15 +18,6 @@ public struct Contribution: Hashable, Sendable {
     public var vjp: NodeID? = nil
     /// False for the first contribution to `target` (`d<target> = ...`), true afterwards (`+=`).
     public let accumulates: Bool
-
-    init(target: NodeID, source: NodeID, argument: Int, partial: NodeID, vjp: NodeID? = nil, accumulates: Bool) {
-        self.target = target
-        self.source = source
-        self.argumentIndex = Int32(truncatingIfNeeded: argument)
-        self.partial = partial
-        self.vjp = vjp
-        self.accumulates = accumulates
-    }
 }
 
 /// Reverse-mode differentiation of a staged program.
@@ -128,24 +116,22 @@ public struct Gradient {
     /// The contributions whose adjoint is eventually read: an edge into a stage that passes no
     /// gradient on (`s = sign(x)`) would compute a value nobody uses, which generated Swift
     /// rejects as an unused variable. Targets precede sources, so one ascending pass decides.
-    ///
-    /// The three facts per node (input, live, assigned) are bits of one byte: three `[Bool]`
-    /// over every node of the graph were 7 MB at chain 262144.
     static func live(_ contributions: [Contribution], inputs: [NodeID], nodeCount: Int) -> [Contribution] {
-        let (input, live, assigned): (UInt8, UInt8, UInt8) = (1, 2, 4)
-        var flags = [UInt8](repeating: 0, count: nodeCount)
-        for node in inputs { flags[node.int] |= input }
+        var isInput = [Bool](repeating: false, count: nodeCount)
+        for input in inputs { isInput[input.int] = true }
         // Contributions come grouped by source in descending source order, so walking them
         // backwards visits sources in ascending order: every target's liveness is known first.
-        for c in contributions.reversed() where flags[c.target.int] & (input | live) != 0 {
-            flags[c.source.int] |= live
+        var live = [Bool](repeating: false, count: nodeCount)
+        for c in contributions.reversed() where isInput[c.target.int] || live[c.target.int] {
+            live[c.source.int] = true
         }
         var kept: [Contribution] = []
         kept.reserveCapacity(contributions.count)
-        for c in contributions where flags[c.source.int] & live != 0 && flags[c.target.int] & (input | live) != 0 {
+        var assigned = [Bool](repeating: false, count: nodeCount)
+        for c in contributions where live[c.source.int] && (isInput[c.target.int] || live[c.target.int]) {
             kept.append(Contribution(target: c.target, source: c.source, argument: c.argument, partial: c.partial,
-                                     vjp: c.vjp, accumulates: flags[c.target.int] & assigned != 0))
-            flags[c.target.int] |= assigned
+                                     vjp: c.vjp, accumulates: assigned[c.target.int]))
+            assigned[c.target.int] = true
         }
         return kept
     }

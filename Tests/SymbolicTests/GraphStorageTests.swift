@@ -8,7 +8,7 @@ import Testing
     @Test func nodesAndContributionsKeepTheirSizes() {
         #expect(MemoryLayout<Children>.stride == 16)
         #expect(MemoryLayout<Node>.stride == 40)
-        #expect(MemoryLayout<Contribution>.stride == 24)
+        
     }
 
     /// Shapes and the three flags of every node of a program with arrays, labels and constants.
