@@ -6,9 +6,9 @@
 /// allocated one (48 bytes, and a malloc and a free), and so did every `intern` call that found
 /// its node already there. A literal `[a, b]` builds one without an array.
 ///
-/// The storage is an enum of 14 bytes (16 with padding), so that a `Node` is 64 bytes (an `Op`
-/// of 48 and the operands); as three ids, a count and an optional array side by side it was 24
-/// and a node 72: 8 bytes more for each of the 3 * 10^6 nodes of a 10^6-op gradient.
+/// The storage is an enum of 14 bytes (16 with padding), so that a `Node` is 40 bytes (an `Op`
+/// of 24 and the operands); as three ids, a count and an optional array side by side it was 24:
+/// 8 bytes more for each of the 3 * 10^6 nodes of a 10^6-op gradient.
 public struct Children: RandomAccessCollection, Hashable, Sendable, ExpressibleByArrayLiteral {
     /// Up to three operands inline, unused slots 0 (so that equal operand lists are equal field
     /// by field), with their count; or all of them, when there are more than three.

@@ -46,11 +46,12 @@ public struct InputDeclaration: Hashable, Sendable {
 /// can overlap a write. Checked, every `graph[id]` and each of the ten array accesses of an
 /// `intern` called into the runtime's access tracking: 5% of emitting a 10^5-op gradient.
 ///
-/// A node costs 64 bytes of `Node` (an `Op` of 48, operands of 16), 8 of structural hash, 4 of
-/// facts (shape and flags), 4 of first-variable index and 5.3-10.7 of memo table: 85-91 bytes.
-/// It cost 107-115 with 24 bytes of operands, an 8-byte shape, three 1-byte flags, a 4-byte
-/// visit mark and a table at most half full (chain 262144, 2.36 * 10^6 nodes: 420 -> 370 MB
-/// live after the gradient).
+/// A node costs 40 bytes of `Node` (an `Op` of 24, operands of 16), 8 of structural hash, 4 of
+/// facts (shape and flags), 4 of first-variable index and 5.3-10.7 of memo table: 61-67 bytes.
+/// It cost 107-115 with an `Op` of 48 (an inline convolution payload, now boxed), 24 bytes of
+/// operands, an 8-byte shape, three 1-byte flags, a 4-byte visit mark and a table at most half
+/// full (chain 262144, 2.36 * 10^6 nodes: 420 -> 370 MB live after the gradient with the
+/// smaller facts, operands and table; the 24-byte `Op` took another 57 MB off).
 public final class Graph {
     @exclusivity(unchecked) public private(set) var nodes: [Node] = []
     /// Per node, its shape and flags (`NodeFacts`): the shape as an index into `shapeList`.
