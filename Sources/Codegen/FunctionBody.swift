@@ -297,6 +297,19 @@ struct CodeWriter {
         text.withUTF8 { write($0) }
     }
 
+    /// `    <marker><prefix><name> = <expression>` and a newline: the comment that quotes a
+    /// forward equation above its backward lines (`    # from: b = a * x`), in any language.
+    mutating func writeQuotedComment(_ marker: String, _ prefix: String, _ name: String,
+                                     _ expression: UnsafeBufferPointer<UInt8>) {
+        write("    ")
+        write(marker)
+        write(prefix)
+        write(name)
+        write(" = ")
+        write(expression)
+        write("\n")
+    }
+
     /// `items` with `separator` between them, each written as it is: a function of 3*10^4 inputs
     /// lists them twice in its header, and `joined` plus interpolation cost more than the body.
     mutating func write(_ items: [String], separator: String, eachPrefix: String = "") {

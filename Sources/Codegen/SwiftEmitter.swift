@@ -117,11 +117,6 @@ struct SwiftBodyLines: BodyLineSink {
     }
 
     mutating func appendComment(_ prefix: String, quoting name: String, _ expression: UnsafeBufferPointer<UInt8>) {
-        out.write("    // ")
-        out.write(prefix)
-        out.write(name)
-        out.write(" = ")
-        out.write(expression)
-        out.write("\n")
+        out.writeQuotedComment("// ", prefix, name, expression)
     }
 }
